@@ -69,6 +69,19 @@ def test_softmax_with_minus_inf_logits(nn):
     np.testing.assert_allclose(ly[1:], [-math.log(2)] * 2, rtol=1e-15)
 
 
+@pytest.mark.parametrize("name", sorted(set(KERAS_NAMES) - {"softmax"}))
+def test_elementwise_activations_propagate_nan(nn, name):
+    """NaN in, NaN out, as NumPy's ufuncs do (a fused kernel written as ``x > 0 ? x : 0`` would give 0)."""
+    y = nn.activations.get(name)(nn.constant(np.array([np.nan, -1.0, 1.0], dtype=np.float32))).numpy()
+    assert np.isnan(y[0]) and np.isfinite(y[1:]).all()
+
+
+def test_softmax_and_log_softmax_propagate_nan_along_the_row(nn):
+    x = nn.constant(np.array([[np.nan, 1.0, -1.0], [0.0, 1.0, 2.0]], dtype=np.float32))
+    for y in (nn.activations.softmax(x).numpy(), nn.ops.log_softmax(x).numpy()):
+        assert np.isnan(y[0]).all() and np.isfinite(y[1]).all()
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_softplus_extremes(nn, dtype):
     """softplus(x) = x + log1p(exp(-x)): exactly 0 and x far out, exp(x) to full precision for x << 0."""

@@ -6,6 +6,8 @@ subclass, so that routing, overrides, binding and the mixing error are tested on
 (the real accel runs the whole suite on a GPU).
 """
 
+import types
+
 import nnspec.reference as R
 import numpy as np
 import pytest
@@ -36,6 +38,40 @@ def test_bound_namespace_creates_arrays_in_its_implementation(standin):
     import nnspec_standin.backend as bound_backend  # noqa: I001  # submodules are importable by name
     assert bound_backend is S.backend
     assert type(R.constant([1.0]).data) is np.ndarray      # the reference namespace is untouched
+
+
+def _public_modules(module, prefix=""):
+    yield prefix, module
+    for attr in module.__all__:
+        sub = getattr(module, attr)
+        if isinstance(sub, types.ModuleType) and hasattr(sub, "__all__"):
+            yield from _public_modules(sub, f"{prefix}.{attr}")
+
+
+def test_bound_namespace_keeps_aliases_and_private_helpers(standin):
+    """Keras aliases (MaxPool2D = MaxPooling2D) stay one class, and names outside __all__ that Keras code
+    reaches for (imagenet_utils._obtain_input_shape) are found, in every bound namespace."""
+    _, S = standin
+    checked = 0
+    for path, module in _public_modules(R):
+        bound = S
+        for part in filter(None, path.split(".")):
+            bound = getattr(bound, part)
+        seen = {}
+        for attr in module.__all__:
+            seen.setdefault(id(getattr(module, attr)), []).append(attr)
+        for names in seen.values():
+            first = getattr(bound, names[0])
+            for other in names[1:]:
+                assert getattr(bound, other) is first, f"{path}.{other} is not {path}.{names[0]}"
+                checked += 1
+    assert checked > 20
+    assert S.layers.MaxPool2D is S.layers.MaxPooling2D and S.layers.Convolution2D is S.layers.Conv2D
+    assert S.layers.Conv2D is not R.layers.Conv2D
+    assert S.applications.imagenet_utils._obtain_input_shape is R.applications.imagenet_utils._obtain_input_shape
+    with pytest.raises(AttributeError, match="nnspec_standin.layers.* has no attribute 'NoSuchLayer'"):
+        S.layers.NoSuchLayer  # noqa: B018
+    assert not hasattr(S.layers, "__path__")  # dunders are never borrowed: the import system asks for them
 
 
 def test_ops_dispatch_on_array_type_and_use_overrides(standin):

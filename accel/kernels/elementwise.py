@@ -8,7 +8,8 @@ _sigmoid = cupy.ElementwiseKernel(
     "T e = exp(-fabs(x)); y = x >= 0 ? (T)1 / ((T)1 + e) : e / ((T)1 + e)",
     "nnspec_sigmoid")
 
-_relu = cupy.ElementwiseKernel("T x", "T y", "y = x > 0 ? x : (T)0", "nnspec_relu")
+# NaN stays NaN, as in the reference's maximum(x, 0) (x != x only for NaN).
+_relu = cupy.ElementwiseKernel("T x", "T y", "y = (x > 0 || x != x) ? x : (T)0", "nnspec_relu")
 
 
 def sigmoid(xp, x):
