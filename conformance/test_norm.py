@@ -370,9 +370,6 @@ def test_keras_trainable_disables_updates_layer_flag(nn):
         np.testing.assert_array_equal(w0, w1)
 
 
-@pytest.mark.xfail(strict=True, reason="Keras 2.2.4 drops every update of a network with trainable=False when its "
-                                       "train function is made; layers here see only their own flag (the engine "
-                                       "would have to tell them, conventions/norm.md)")
 def test_keras_trainable_disables_updates_of_a_frozen_inner_model(nn):
     rng = np.random.default_rng(0)
     val_a, val_out = rng.random((10, 4)), rng.random((10, 2))
@@ -384,6 +381,44 @@ def test_keras_trainable_disables_updates_of_a_frozen_inner_model(nn):
     outer.compile("sgd", "mse")
     outer.train_on_batch(val_a, val_out)
     np.testing.assert_array_equal(layer.moving_mean.numpy(), np.zeros(4, np.float32))
+
+
+def test_update_flags_are_read_when_the_train_step_is_first_made(nn):
+    """Keras 2.2.4 makes the train function (and fixes its updates) at the first fit / train_on_batch after
+    compile: flags changed before it count, flags changed after it do not until the next compile."""
+    rng = np.random.default_rng(1)
+    x, y = rng.random((10, 4)), rng.random((10, 2))
+    a = nn.Input(shape=(4,))
+    layer = nn.layers.BatchNormalization()
+    inner = nn.models.Model(a, layer(a))
+    outer = nn.models.Sequential([inner, nn.layers.Dense(2)])
+    outer.compile("sgd", "mse")
+    inner.trainable = False  # before the first step: no updates
+    outer.train_on_batch(x, y)
+    np.testing.assert_array_equal(layer.moving_mean.numpy(), np.zeros(4, np.float32))
+    inner.trainable = True  # after it, without compiling again: still none
+    outer.train_on_batch(x, y)
+    np.testing.assert_array_equal(layer.moving_mean.numpy(), np.zeros(4, np.float32))
+    outer.compile("sgd", "mse")  # a new compile makes a new train function: updates again
+    outer.train_on_batch(x, y)
+    assert np.all(layer.moving_mean.numpy() != 0)
+    # outside a model's train step (a GradientTape loop) the layer's own flag decides
+    layer.trainable, before = False, layer.moving_mean.numpy()
+    layer(nn.constant(x.astype(np.float32)), training=True)
+    np.testing.assert_array_equal(layer.moving_mean.numpy(), before)
+
+
+@pytest.mark.parametrize("frozen", [False, True])
+def test_time_distributed_batch_norm_updates_follow_the_wrapper(nn, frozen):
+    x = np.random.default_rng(2).random((6, 3, 4)).astype(np.float32)
+    td = nn.layers.TimeDistributed(nn.layers.BatchNormalization())
+    model = nn.models.Sequential([td, nn.layers.Flatten(), nn.layers.Dense(1)])
+    model.build((None, 3, 4))
+    td.trainable = not frozen
+    model.compile("sgd", "mse")
+    model.train_on_batch(x, np.zeros((6, 1), np.float32))
+    moved = td.layer.moving_mean.numpy()
+    assert np.all(moved == 0) if frozen else np.all(moved != 0)
 
 
 # -- regularizers and constraints --------------------------------------------------------------------------

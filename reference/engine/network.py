@@ -75,6 +75,9 @@ class Network(Layer):
     def layers(self):
         return list(self._layers) if self._is_graph_network else list(self._tracked)
 
+    def _sublayers(self):
+        return self.layers
+
     def get_layer(self, name=None, index=None):
         """A layer by name, or by index in ``layers``."""
         layers = self.layers

@@ -18,6 +18,7 @@ from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import ops
 from .. import optimizers as optimizers_module
+from ..layers.base import _UPDATING
 from ..tape import GradientTape, no_grad
 from ..tensor import Tensor
 from . import data as D
@@ -99,6 +100,7 @@ class Model(Network):
                     self._metric_fns.append((i, fn, weighted))
         # Keras 2: the trainable flags count as they are now; changing them later needs a new compile.
         self._collected_trainable_weights = self.trainable_weights
+        self._updating = None  # which layers update: fixed at the first train step, as Keras makes its train function
         self._compiled = True
 
     def _output_shape(self, i):
@@ -174,9 +176,15 @@ class Model(Network):
 
     def _train_batch(self, xs, ys, sws):
         xs, ys, sws = self._batch_tensors(xs, ys, sws)
-        with GradientTape() as tape:
-            outs = self._outputs_list(xs, training=True)
-            total, per_output = self._losses_and_metrics(outs, ys, sws)
+        if self._updating is None:
+            self._updating = frozenset(id(layer) for layer in self._updating_layers())
+        token = _UPDATING.set(self._updating)
+        try:
+            with GradientTape() as tape:
+                outs = self._outputs_list(xs, training=True)
+                total, per_output = self._losses_and_metrics(outs, ys, sws)
+        finally:
+            _UPDATING.reset(token)
         weights = self._collected_trainable_weights
         grads = tape.gradient(total, weights)
         pairs = [(g, w) for g, w in zip(grads, weights) if g is not None]

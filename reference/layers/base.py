@@ -12,6 +12,7 @@ weights as non-trainable; regularization losses are recomputed at each access of
 ``training=None`` means the global learning phase (0 unless fit sets it).
 """
 
+import contextvars
 import inspect
 import re
 
@@ -70,6 +71,17 @@ class InputSpec:
 
 def _as_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+# The layers whose updates (BatchNormalization's moving statistics) the running train step makes, as
+# Keras 2.2.4's train function fixed them when it was made; None outside a model's train step.
+_UPDATING = contextvars.ContextVar("nnspec_updating_layers", default=None)
+
+
+def updates_enabled(layer):
+    """Whether ``layer`` makes its updates now: the model's train-step set, else the layer's own flag."""
+    allowed = _UPDATING.get()
+    return layer.trainable if allowed is None else id(layer) in allowed
 
 
 class Layer:
@@ -132,6 +144,17 @@ class Layer:
     @property
     def trainable_weights(self):
         return list(self._trainable_weights) if self.trainable else []
+
+    def _sublayers(self):
+        """The layers this one is made of (networks, wrappers); their updates follow this layer's flag."""
+        return []
+
+    def _updating_layers(self):
+        """This layer and its sublayers that make updates: Keras 2.2.4's ``updates`` rule (a layer or network
+        with ``trainable=False`` has none, unless stateful)."""
+        if not self.trainable and not getattr(self, "stateful", False):
+            return []
+        return [self] + [u for sub in self._sublayers() for u in sub._updating_layers()]
 
     @property
     def non_trainable_weights(self):

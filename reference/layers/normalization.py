@@ -32,7 +32,7 @@ import numpy as np
 
 from .. import constraints, initializers, ops, regularizers
 from ..tape import no_grad
-from .base import InputSpec, Layer, shape_str
+from .base import InputSpec, Layer, shape_str, updates_enabled
 
 # TensorFlow's fused_batch_norm raises a smaller epsilon to this (a cuDNN requirement).
 FUSED_MIN_EPSILON = 1.001e-5
@@ -109,7 +109,7 @@ class BatchNormalization(Layer):
             return ops.batch_norm(inputs, self.moving_mean, self.moving_variance, self.gamma, self.beta,
                                   epsilon=eps, axis=axis)
         outputs, mean, variance = ops.batch_norm_train(inputs, self.gamma, self.beta, epsilon=eps, axis=axis)
-        if self.trainable:
+        if updates_enabled(self):
             self._update_moving_statistics(inputs, mean, variance)
         return outputs
 

@@ -53,6 +53,9 @@ class Wrapper(Layer):
     def activity_regularizer(self):
         return getattr(self.layer, "activity_regularizer", None)
 
+    def _sublayers(self):
+        return [self.layer]
+
     @property
     def trainable(self):
         return self.layer.trainable
@@ -171,6 +174,9 @@ class Bidirectional(Wrapper):
         # Keras 2.2.4 sets `stateful` before Layer.__init__, which resets it to False: kept (see rnn.md).
         self.supports_masking = True
         self.input_spec = layer.input_spec
+
+    def _sublayers(self):
+        return [self.forward_layer, self.backward_layer]
 
     @property
     def trainable(self):
