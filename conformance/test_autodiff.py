@@ -276,3 +276,32 @@ def test_backend_exposes_the_keras_functions_the_books_call(nn):
     assert K.round(nn.constant(np.array([0.5, 1.5, 2.5]))).numpy().tolist() == [0.0, 2.0, 2.0]
     np.testing.assert_allclose(K.l2_normalize(nn.constant(np.array([3.0, 4.0])), axis=0).numpy(), [0.6, 0.8])
     assert K.relu(nn.constant(np.array([-2.0, 1.0])), alpha=0.5).numpy().tolist() == [-1.0, 1.0]
+
+
+@pytest.mark.parametrize("ta", [False, True])
+@pytest.mark.parametrize("tb", [False, True])
+def test_matmul_with_transposed_operands_and_its_second_order(nn, ta, tb):
+    """The VJPs multiply by transposed operands without a transpose op (matmul's transpose flags): each of the
+    four layouts, its gradients and the gradients of <gradients, v>, against NumPy in float64."""
+    r = np.random.default_rng(7)
+    a, b = r.standard_normal((2, 4, 3)), r.standard_normal((2, 3, 5))
+    a = np.swapaxes(a, -1, -2) if ta else a  # stored as the flag says: op(a) is (2, 4, 3)
+    b = np.swapaxes(b, -1, -2) if tb else b  # op(b) is (2, 3, 5)
+    g, va, vb = r.standard_normal((2, 4, 5)), r.standard_normal(a.shape), r.standard_normal(b.shape)
+    op = lambda t, flag: np.swapaxes(t, -1, -2) if flag else t  # noqa: E731
+    A, B = nn.Variable(a), nn.Variable(b)
+    with nn.GradientTape(persistent=True) as outer:
+        with nn.GradientTape() as inner:
+            c = nn.ops.linalg._matmul(A, B, ta, tb)
+        da, db = inner.gradient(c, [A, B], output_gradients=nn.constant(g))
+        s = nn.ops.add(nn.ops.sum(nn.ops.multiply(da, nn.constant(va))),
+                       nn.ops.sum(nn.ops.multiply(db, nn.constant(vb))))
+    np.testing.assert_allclose(c.numpy(), op(a, ta) @ op(b, tb), rtol=1e-12)
+    want_da = op(g @ np.swapaxes(op(b, tb), -1, -2), ta)  # dL/d op(a) = g op(b)^T, stored back in a's layout
+    want_db = op(np.swapaxes(op(a, ta), -1, -2) @ g, tb)
+    np.testing.assert_allclose(da.numpy(), want_da, rtol=1e-12)
+    np.testing.assert_allclose(db.numpy(), want_db, rtol=1e-12)
+    # s = <g op(b)^T, op(va)> + <op(a)^T g, op(vb)>: ds/da = op^-1(g op(vb)^T), ds/db = op^-1(op(va)^T g)
+    gA, gB = outer.gradient(s, [A, B])
+    np.testing.assert_allclose(gA.numpy(), op(g @ np.swapaxes(op(vb, tb), -1, -2), ta), rtol=1e-12)
+    np.testing.assert_allclose(gB.numpy(), op(np.swapaxes(op(va, ta), -1, -2) @ g, tb), rtol=1e-12)

@@ -742,3 +742,64 @@ def test_embedding_lstm_training_lowers_the_loss(nn):
     history = model.fit(ids, labels, epochs=6, batch_size=16, verbose=0)
     losses = history.history["loss"]
     assert losses[-1] < losses[0] - 0.02, losses
+
+
+# -- the fused first-order gradient kernels against the composed VJPs ------------------------------------------------
+
+def _fused_and_composed_grads(nn, fn, inputs, seeds):
+    """Gradients of <fn(inputs), seeds> by a plain tape (a first-order backward: the fused gradient kernels)
+    and by K.gradients (which records its backward pass: the VJPs composed of ops)."""
+    xs = [nn.Variable(a) for a in inputs]
+
+    def loss():
+        outs = fn(*xs)
+        outs = outs if isinstance(outs, tuple) else (outs,)
+        return nn.ops.sum(nn.ops.stack([nn.ops.sum(nn.ops.multiply(o, nn.constant(s))) for o, s in zip(outs, seeds)]))
+
+    with nn.GradientTape() as tape:
+        value = loss()
+    fused = [g.numpy() for g in tape.gradient(value, xs)]
+    composed = [g.numpy() for g in nn.backend.gradients(loss(), xs)]
+    return fused, composed
+
+
+FUSED_STEPS = {
+    # op, gate blocks of x and m, number of (batch, u) inputs after x, m; outputs
+    "lstm_cell": (4, 1, 2),
+    "gru_reset_gate": (2, 1, 2),
+    "gru_cell_reset_after": (3, 1, 1),
+}
+
+
+@pytest.mark.parametrize("op", sorted(FUSED_STEPS))
+@pytest.mark.parametrize("act,ract", [("tanh", "hard_sigmoid"), ("relu", "sigmoid"), ("linear", "tanh"),
+                                      ("sigmoid", "relu"), ("hard_sigmoid", "linear")])
+def test_fused_step_gradients_equal_the_composed_vjps_at_ties(nn, op, act, ract):
+    """Both backward paths agree, also where the activations' derivatives jump: hard_sigmoid's ends
+    (pre-activation exactly -2.5 and 2.5: slope 0.2 kept) and relu at 0 (slope 0)."""
+    gates, extra, n_out = FUSED_STEPS[op]
+    r = np.random.default_rng(30)
+    b, u = 3, 4
+    x = r.uniform(-3, 3, (b, gates * u))
+    m = r.uniform(-3, 3, (b, gates * u))
+    x[0, :4], m[0, :4] = [2.5, -2.5, 0.0, 1.0], 0.0  # ties in the first gate block ...
+    x[1, -4:], m[1, -4:] = [-2.5, 0.0, 2.5, 0.5], 0.0  # ... and in the last
+    state = r.uniform(-1, 1, (b, u))
+    seeds = [r.standard_normal((b, u)) for _ in range(n_out)]
+    fn = getattr(nn.ops, op)
+    kwargs = {"recurrent_activation": ract} if op == "gru_reset_gate" else {"activation": act,
+                                                                           "recurrent_activation": ract}
+    fused, composed = _fused_and_composed_grads(nn, lambda *t: fn(*t, **kwargs), [x, m, state], seeds)
+    for f, c in zip(fused, composed):
+        np.testing.assert_allclose(f, c, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("act", ["tanh", "relu", "hard_sigmoid"])
+def test_fused_gru_output_gradient_equals_the_composed_vjp(nn, act):
+    r = np.random.default_rng(31)
+    z, xh, n, h = (r.uniform(-3, 3, (3, 4)) for _ in range(4))
+    xh[0, :3], n[0, :3] = [2.5, -2.5, 0.0], 0.0
+    fused, composed = _fused_and_composed_grads(nn, lambda *t: nn.ops.gru_output(*t, activation=act),
+                                                [z, xh, n, h], [r.standard_normal((3, 4))])
+    for f, c in zip(fused, composed):
+        np.testing.assert_allclose(f, c, rtol=1e-12, atol=1e-14)

@@ -73,6 +73,12 @@ def record(op, inputs, outputs, vjp, attrs):
             tape._ids.update(id(o) for o in outputs)
 
 
+def grad_enabled():
+    """Whether ops running now record nodes: inside a VJP, whether the backward pass itself is recorded
+    (a gradient of the gradient may be asked for)."""
+    return _grad_enabled[-1]
+
+
 class no_grad:
     """Context manager: ops run inside record nothing (inference, weight updates)."""
 

@@ -139,6 +139,9 @@ case("concatenate_last", "concatenate", lambda o, a, b, c: o.concatenate([a, b, 
 case("stack_0", "stack", lambda o, a, b: o.stack([a, b]), lambda r: [u(r, (2, 3)), u(r, (2, 3))])
 case("stack_last", "stack", lambda o, a, b, c: o.stack([a, b, c], axis=-1),
      lambda r: [u(r, (2, 3)), u(r, (2, 3)), u(r, (2, 3))])
+case("unstack_0", "unstack", lambda o, x: o.unstack(x), lambda r: [u(r, (3, 2))])
+case("unstack_time", "unstack", lambda o, x: o.unstack(x, axis=1), lambda r: [u(r, (2, 4, 3))])
+case("unstack_last", "unstack", lambda o, x: o.unstack(x, axis=-1), lambda r: [u(r, (2, 3, 2))])
 case("split_sections", "split", lambda o, x: o.split(x, 3, axis=1), lambda r: [u(r, (2, 6))])
 case("split_indices", "split", lambda o, x: o.split(x, [1, 3], axis=0), lambda r: [u(r, (5, 2))])
 case("cast_f64_f32", "cast", lambda o, x: o.cast(o.cast(x, "float32"), x.dtype), lambda r: [u(r, (3, 4))],

@@ -84,3 +84,83 @@ def gru_cell_reset_after(xp, x, m, h, activation="tanh", recurrent_activation="h
     r = ract(xp, xr + mr)
     hh = act(xp, xh + r * mh)
     return z * h + (1 - z) * hh
+
+
+# -- first-order backward of the steps ------------------------------------------------------------------------
+# One pass each for the gradients the ops' VJPs would otherwise compose from ~40 elementwise ops. The ops use
+# them when the backward pass itself is not recorded (no gradient of the gradient is asked for); the composed
+# VJPs (nnspec.reference.ops.rnn) stay the definition and give higher orders. Derivatives follow the tie rules
+# of the composed activations: hard_sigmoid passes 0.2 where 0 <= 0.2 a + 0.5 <= 1 (ends included), relu 1
+# where a > 0.
+
+def _hard_sigmoid_and_grad(xp, a):
+    v = a * 0.2 + 0.5
+    inside = (v >= 0) & (v <= 1)
+    return xp.clip(v, 0.0, 1.0).astype(a.dtype, copy=False), (inside * a.dtype.type(0.2)).astype(a.dtype, copy=False)
+
+
+def _tanh_and_grad(xp, a):
+    y = xp.tanh(a)
+    return y, 1 - xp.square(y)
+
+
+def _sigmoid_and_grad(xp, a):
+    y = _sigmoid(xp, a)
+    return y, y * (1 - y)
+
+
+ACTIVATIONS_AND_GRADS = {
+    "tanh": _tanh_and_grad,
+    "sigmoid": _sigmoid_and_grad,
+    "hard_sigmoid": _hard_sigmoid_and_grad,
+    "linear": lambda xp, a: (a, xp.ones_like(a)),
+    "relu": lambda xp, a: (ACTIVATIONS["relu"](xp, a), (a > 0).astype(a.dtype)),
+}
+
+
+@kernel("lstm_cell_grad")
+def lstm_cell_grad(xp, x, m, c, gh, gc, activation="tanh", recurrent_activation="hard_sigmoid"):
+    """Gradients of ``lstm_cell`` for the output gradients (gh, gc): (da, dc_prev), da (batch, 4u) the
+    gradient of both pre-activation inputs x and m, dc_prev (batch, u) that of the previous carry c."""
+    act, ract = ACTIVATIONS_AND_GRADS[activation], ACTIVATIONS_AND_GRADS[recurrent_activation]
+    ai, af, ac, ao = _blocks(x + m, 4)
+    i, di = ract(xp, ai)
+    f, df = ract(xp, af)
+    g, dg = act(xp, ac)
+    o, do = ract(xp, ao)
+    t, dt = act(xp, f * c + i * g)
+    dc = gc + gh * o * dt
+    da = xp.concatenate([dc * g * di, dc * c * df, dc * i * dg, gh * t * do], axis=-1)
+    return da, dc * f
+
+
+@kernel("gru_reset_gate_grad")
+def gru_reset_gate_grad(xp, x, m, h, gz, grh, recurrent_activation="hard_sigmoid"):
+    """Gradients of ``gru_reset_gate`` for (gz, grh): (da, dh), da (batch, 2u) that of x and of m."""
+    ract = ACTIVATIONS_AND_GRADS[recurrent_activation]
+    az, ar = _blocks(x + m, 2)
+    _, dz = ract(xp, az)
+    r, dr = ract(xp, ar)
+    return xp.concatenate([gz * dz, grh * h * dr], axis=-1), grh * r
+
+
+@kernel("gru_output_grad")
+def gru_output_grad(xp, z, xh, n, h, g, activation="tanh"):
+    """Gradients of ``gru_output`` for g: (dz, da, dh), da that of xh and of n."""
+    hh, dhh = ACTIVATIONS_AND_GRADS[activation](xp, xh + n)
+    return g * (h - hh), g * (1 - z) * dhh, g * z
+
+
+@kernel("gru_cell_reset_after_grad")
+def gru_cell_reset_after_grad(xp, x, m, h, g, activation="tanh", recurrent_activation="hard_sigmoid"):
+    """Gradients of ``gru_cell_reset_after`` for g: (dx, dm, dh)."""
+    act, ract = ACTIVATIONS_AND_GRADS[activation], ACTIVATIONS_AND_GRADS[recurrent_activation]
+    xz, xr, xh = _blocks(x, 3)
+    mz, mr, mh = _blocks(m, 3)
+    z, dz = ract(xp, xz + mz)
+    r, dr = ract(xp, xr + mr)
+    hh, dhh = act(xp, xh + r * mh)
+    daz = g * (h - hh) * dz
+    dah = g * (1 - z) * dhh
+    dar = dah * mh * dr
+    return (xp.concatenate([daz, dar, dah], axis=-1), xp.concatenate([daz, dar, dah * r], axis=-1), g * z)

@@ -28,6 +28,12 @@ def stack(xp, *arrays, axis=0):
     return xp.stack(arrays, axis=axis)
 
 
+@kernel("unstack")
+def unstack(xp, x, axis=0):
+    """The slices along ``axis`` (views), that axis removed."""
+    return tuple(xp.moveaxis(x, axis, 0))
+
+
 @kernel("split")
 def split(xp, x, indices_or_sections, axis=0):
     return tuple(xp.split(x, indices_or_sections, axis=axis))

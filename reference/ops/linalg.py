@@ -18,13 +18,26 @@ def matmul(a, b):
         return S.squeeze(matmul(a, S.expand_dims(b, -1)), -1)
     if a.shape[-1] != b.shape[-2]:
         raise ValueError(f"matmul: inner dimensions differ: {a.shape} @ {b.shape}")
-    return apply("matmul", [a, b], _matmul_vjp)
+    return _matmul(a, b, False, False)
+
+
+def _matmul(a, b, ta, tb):
+    """op(a) @ op(b), op transposing the last two axes where its flag is set (the VJPs' products need no
+    transpose op of their own)."""
+    return apply("matmul", [a, b], _matmul_vjp, transpose_a=ta, transpose_b=tb)
 
 
 def _matmul_vjp(n, g):
     a, b = n.inputs
-    return E._grads(n, lambda: E.unbroadcast(matmul(g, S.swapaxes(b, -1, -2)), a.shape),
-                    lambda: E.unbroadcast(matmul(S.swapaxes(a, -1, -2), g), b.shape))
+    ta, tb = n.attrs["transpose_a"], n.attrs["transpose_b"]
+    # C = op(a) op(b): dA = g op(b)^T, dB = op(a)^T g, each written back in the operand's own layout.
+    def da():
+        return _matmul(b, g, tb, True) if ta else _matmul(g, b, False, not tb)
+
+    def db():
+        return _matmul(g, a, True, ta) if tb else _matmul(a, g, not ta, False)
+
+    return E._grads(n, lambda: E.unbroadcast(da(), a.shape), lambda: E.unbroadcast(db(), b.shape))
 
 
 def dot(x, y):

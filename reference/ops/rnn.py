@@ -2,7 +2,8 @@
 
 Layers of the time loop, from the bottom:
 
-* fused step ops (one kernel each, VJP written with ops so that gradients of gradients work):
+* fused step ops (one kernel each, VJP written with ops so that gradients of gradients work; a
+  first-order backward that nothing records runs one fused gradient kernel per step instead):
   ``lstm_cell``, ``gru_reset_gate`` + ``gru_output`` (GRU, reset gate before the matmul) and
   ``gru_cell_reset_after`` (GRU, reset gate after the matmul). They take the matmul results as
   inputs and do all the elementwise gate math of a step; activations are named
@@ -31,6 +32,7 @@ __all__ = [
     "simple_rnn",
 ]
 
+from ..tape import grad_enabled
 from ..tensor import Tensor
 from . import activation as A
 from . import elementwise as E
@@ -113,6 +115,9 @@ def lstm_cell(x, m, c, activation="tanh", recurrent_activation="hard_sigmoid"):
 
 def _lstm_cell_vjp(n, gh, gc):
     x, m, c = n.inputs
+    if not grad_enabled():  # a first-order backward: one fused kernel (kernels/rnn.py)
+        da, dc = apply("lstm_cell_grad", [x, m, c, gh, gc], **n.attrs)
+        return E._grads(n, lambda: da, lambda: da, lambda: dc)
     act, ract = n.attrs["activation"], n.attrs["recurrent_activation"]
     ai, af, ac, ao = S.split(E.add(x, m), 4, axis=-1)
     i, di = _act_and_grad(ract, ai)
@@ -144,6 +149,9 @@ def gru_reset_gate(x, m, h, recurrent_activation="hard_sigmoid"):
 
 def _gru_reset_gate_vjp(n, gz, grh):
     x, m, h = n.inputs
+    if not grad_enabled():
+        da, dh = apply("gru_reset_gate_grad", [x, m, h, gz, grh], **n.attrs)
+        return E._grads(n, lambda: da, lambda: da, lambda: dh)
     ract = n.attrs["recurrent_activation"]
     az, ar = S.split(E.add(x, m), 2, axis=-1)
     _, dz = _act_and_grad(ract, az)
@@ -163,6 +171,9 @@ def gru_output(z, xh, n, h, activation="tanh"):
 
 def _gru_output_vjp(node, g):
     z, xh, n, h = node.inputs
+    if not grad_enabled():
+        dz, da, dh = apply("gru_output_grad", [z, xh, n, h, g], **node.attrs)
+        return E._grads(node, lambda: dz, lambda: da, lambda: da, lambda: dh)
     hh, dhh = _act_and_grad(node.attrs["activation"], E.add(xh, n))
     da = E.multiply(E.multiply(g, E.subtract(1, z)), dhh)
     return E._grads(node, lambda: E.multiply(g, E.subtract(h, hh)), lambda: da, lambda: da,
@@ -187,6 +198,9 @@ def gru_cell_reset_after(x, m, h, activation="tanh", recurrent_activation="hard_
 
 def _gru_cell_reset_after_vjp(n, g):
     x, m, h = n.inputs
+    if not grad_enabled():
+        dx, dm, dh = apply("gru_cell_reset_after_grad", [x, m, h, g], **n.attrs)
+        return E._grads(n, lambda: dx, lambda: dm, lambda: dh)
     act, ract = n.attrs["activation"], n.attrs["recurrent_activation"]
     xz, xr, xh = S.split(x, 3, axis=-1)
     mz, mr, mh = S.split(m, 3, axis=-1)
@@ -221,7 +235,7 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
     batch, steps = inputs.shape[0], inputs.shape[1]
     if steps == 0:
         raise ValueError(f"rnn: the input has no timesteps (shape {inputs.shape})")
-    xs = [S.reshape(p, (batch,) + inputs.shape[2:]) for p in S.split(inputs, steps, axis=1)]
+    xs = S.unstack(inputs, axis=1)
     if mask is not None:
         if not isinstance(mask, Tensor):
             mask = as_tensor(mask, like=inputs, dtype=getattr(mask, "dtype", None))

@@ -2,7 +2,7 @@
 
 __all__ = [
     "broadcast_to", "cast", "concatenate", "expand_dims", "reshape", "split", "squeeze", "stack",
-    "swapaxes", "transpose",
+    "swapaxes", "transpose", "unstack",
 ]
 
 import numpy as np
@@ -110,8 +110,22 @@ def stack(xs, axis=0):
 
 
 def _stack_vjp(n, g):
-    axis = n.attrs["axis"]
-    return tuple(squeeze(p, axis) for p in split(g, len(n.inputs), axis))
+    return unstack(g, n.attrs["axis"])
+
+
+def unstack(x, axis=0):
+    """The slices of x along ``axis``, that axis removed (``tf.unstack``); the inverse of ``stack``."""
+    (x,) = tensors(x)
+    if x.ndim == 0:
+        raise ValueError("unstack: expected a tensor of rank at least 1, got a scalar")
+    axis = normalize_axis(axis, x.ndim, "unstack")[0]
+    if x.shape[axis] == 0:
+        raise ValueError(f"unstack: axis {axis} of shape {x.shape} is empty")
+    return list(apply("unstack", [x], _unstack_vjp, axis=axis))
+
+
+def _unstack_vjp(n, *gs):
+    return (stack(gs, n.attrs["axis"]),)
 
 
 def split(x, indices_or_sections, axis=0):
