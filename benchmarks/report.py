@@ -13,6 +13,7 @@ Files are written to a temporary name in ``out_dir`` and renamed, so a reader (o
 
 import io
 import json
+import os
 from pathlib import Path
 
 from nnspec.fileio import atomic_write
@@ -24,6 +25,9 @@ def write_report(raw_json_path, out_dir):
     text = raw_path.read_text()
     # pytest-benchmark leaves the file empty when every benchmark was skipped (accel without a GPU).
     raw = json.loads(text) if text.strip() else {}
+    if os.environ.get("NNSPEC_COMMIT"):
+        # a copy of the tree run elsewhere (a GPU machine) may carry a stale .git: the sender names its commit
+        raw["commit_info"] = {"id": os.environ["NNSPEC_COMMIT"], "dirty": False, "source": "NNSPEC_COMMIT"}
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     impl = _impl_name(raw, raw_path)

@@ -34,3 +34,15 @@ def test_report_when_every_benchmark_was_skipped(tmp_path):
     src.write_text("")
     text = write_report(src, tmp_path).read_text()
     assert "no benchmark ran" in text
+
+
+def test_report_takes_the_commit_from_nnspec_commit(tmp_path, monkeypatch):
+    """A tree copied to a GPU machine may carry a stale .git: the sender's NNSPEC_COMMIT wins."""
+    raw = {"commit_info": {"id": "0" * 40, "dirty": True}, "benchmarks": [_bench("test_a", 0.001)]}
+    src = tmp_path / "raw.json"
+    src.write_text(json.dumps(raw))
+    monkeypatch.setenv("NNSPEC_COMMIT", "1234567890abcdef1234")
+    text = write_report(src, tmp_path / "out").read_text()
+    assert "- commit: 1234567890ab\n" in text
+    monkeypatch.delenv("NNSPEC_COMMIT")
+    assert "- commit: 000000000000 (dirty tree)\n" in write_report(src, tmp_path / "out2").read_text()

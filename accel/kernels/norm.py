@@ -1,9 +1,9 @@
-"""Fused batch normalization kernels (UNVERIFIED on a GPU so far: written without CuPy at hand).
+"""Fused batch normalization kernels.
 
 Same signatures and formulas as ``nnspec.reference.kernels.norm``:
 
-* statistics: ONE reduction kernel per call gives, for every channel, sum(x - s) and
-  sum((x - s)^2) accumulated in double, packed as the real and imaginary parts of one
+* statistics: one reduction (two stages for images: per sample, then over samples) gives, for
+  every channel, sum(x - s) and sum((x - s)^2) accumulated in double, packed as the real and imaginary parts of one
   ``complex<double>`` (s is the channel's first value: a shift that keeps the one-pass variance
   free of cancellation); mean = s + S1/n and the biased variance S2/n - (S1/n)^2 follow on the
   C-sized arrays.
@@ -49,13 +49,29 @@ def _layout(x, axis):
     return red, shape, x.size // x.shape[axis]
 
 
+def _per_channel_sums(kernel, arrays, x, axis):
+    """kernel's complex sums over every axis but ``axis``: (C,) complex128.
+
+    A reduction straight to C outputs runs one block per channel (a few dozen blocks on a GPU with
+    over a hundred multiprocessors), so a rank >= 3 input with the channel axis not first is reduced
+    in two stages: per (sample, channel), then over the samples (both CuPy tree reductions: the
+    order is fixed, the result deterministic)."""
+    red = tuple(i for i in range(x.ndim) if i != axis)
+    if x.ndim < 3 or axis == 0:
+        sums = cupy.empty((x.shape[axis],), dtype=cupy.complex128)
+        kernel(*arrays, sums, axis=red)
+        return sums
+    partial = cupy.empty((x.shape[0], x.shape[axis]), dtype=cupy.complex128)
+    kernel(*arrays, partial, axis=red[1:])
+    return partial.sum(axis=0)
+
+
 def _statistics(x, axis):
     """(mean, biased variance), each (C,) in x's dtype, from one reduction kernel."""
-    red, shape, n = _layout(x, axis)
+    _, shape, n = _layout(x, axis)
     first = tuple(slice(None) if i == axis else 0 for i in range(x.ndim))
     shift = cupy.ascontiguousarray(x[first]).reshape(shape)
-    sums = cupy.empty((x.shape[axis],), dtype=cupy.complex128)
-    _shifted_sums(x, shift, sums, axis=red)
+    sums = _per_channel_sums(_shifted_sums, (x, shift), x, axis)
     d = sums.real / n
     mean = shift.reshape(-1).astype(cupy.float64) + d
     var = cupy.maximum(sums.imag / n - d * d, 0.0)
@@ -88,10 +104,9 @@ def batch_norm_train(xp, x, gamma, beta, epsilon, axis):
 def batch_norm_train_grad(xp, gy, x, gamma, gmean, gvariance, epsilon, axis):
     if _generic(x, gy, gamma, gmean, gvariance):
         return _reference.batch_norm_train_grad(xp, gy, x, gamma, gmean, gvariance, epsilon, axis)
-    red, shape, n = _layout(x, axis)
+    _, shape, n = _layout(x, axis)
     mean, var = _statistics(x, axis)
-    sums = cupy.empty((x.shape[axis],), dtype=cupy.complex128)
-    _grad_sums(gy, x, mean.reshape(shape), sums, axis=red)
+    sums = _per_channel_sums(_grad_sums, (gy, x, mean.reshape(shape)), x, axis)
     s1, s2 = sums.real.astype(x.dtype), sums.imag.astype(x.dtype)
     r = 1 / cupy.sqrt(var + epsilon)
     a = gamma * r
