@@ -7,6 +7,7 @@ refers to. Each of those names builds a :class:`_Record` of its arguments instea
 :func:`frame_columns` then reassembles the columns from the BlockManager's blocks.
 """
 
+import io
 import pickle
 
 import numpy as np
@@ -61,10 +62,9 @@ def frame_columns(raw, what="pickle"):
     Raises :class:`~.cache.UnsafePickleError` for a pickle that refers to anything else, and
     ``ValueError`` naming ``what`` for one that is not a plain DataFrame of 2-D blocks.
     """
-    import io
     try:
         frame = _FrameUnpickler(io.BytesIO(raw), encoding="latin1").load()
-    except UnsafePickleError:
+    except UnsafePickleError:  # an UnpicklingError too, but it says more than the message below
         raise
     except (pickle.UnpicklingError, EOFError, TypeError, ValueError, AttributeError) as e:
         raise ValueError(f"{what}: not a readable DataFrame pickle ({type(e).__name__}: {e})") from None
