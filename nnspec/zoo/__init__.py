@@ -1,4 +1,4 @@
-"""The model zoo: the books' dense and convolutional models, built with either implementation, as written.
+"""The model zoo: the books' dense, sequence and convolutional models, built with either implementation, as written.
 
     from nnspec import zoo
     import nnspec.reference as nn
@@ -6,9 +6,10 @@
     result = zoo.train("mnist_mlp", nn)                      # the book's recipe: result.history, .evaluation
 
 Each :class:`Entry` names the book and section, holds the builder (``build(nn)`` -> the uncompiled
-model, :mod:`nnspec.zoo.dense`), the book's ``compile`` arguments, the total parameter count (the
-book's printed table where it prints one, else computed by hand from the architecture, see the
-``params_note``) and the training recipe (:mod:`nnspec.zoo.recipes`). ``python -m nnspec zoo list``,
+model, :mod:`nnspec.zoo.dense`, :mod:`nnspec.zoo.sequences`, :mod:`nnspec.zoo.convnets`), the book's
+``compile`` arguments, the total parameter count (the book's printed table where it prints one, else
+computed by hand from the architecture, see the ``params_note``) and the training recipe
+(:mod:`nnspec.zoo.recipes`, :mod:`nnspec.zoo.sequence_recipes`). ``python -m nnspec zoo list``,
 ``zoo summary NAME`` and ``zoo train NAME`` are the command line.
 """
 
@@ -38,16 +39,18 @@ class Entry:
     build_shape: tuple | None = None  # the input shape a model without one is built with (its first fit)
     notes: tuple = field(default_factory=tuple)
 
-    def make(self, nn, compile=False, fresh=True, built=False):
+    def make(self, nn, compile=False, fresh=True, built=False, **build_kwargs):
         """Build the model with implementation ``nn``.
 
         ``fresh`` calls ``nn.backend.clear_session()`` first, so layer names start at ``dense_1`` as in a
         new book session; ``compile`` applies the book's compile arguments; ``built`` builds a model the
-        book leaves without an input shape with :attr:`build_shape` (as its first fit would).
+        book leaves without an input shape with :attr:`build_shape` (as its first fit would);
+        ``build_kwargs`` go to the builder (the data's shapes where the book takes them from its data,
+        e.g. ``num_features`` of the Jena models, :mod:`nnspec.zoo.sequences`).
         """
         if fresh:
             nn.backend.clear_session()
-        model = self.build(nn)
+        model = self.build(nn, **build_kwargs)
         if built and not model.built and self.build_shape is not None:
             model.build(self.build_shape)
         if compile:
@@ -130,9 +133,11 @@ ENTRIES = {e.name: e for e in (
            notes=("No input shape in the notes: built by its first fit on the 50x50 matrix.",)),
 )}
 
-# the books' convnets (nnspec.zoo.convnets builds its entries with Entry, so it is imported once Entry exists)
-from . import convnets  # noqa: E402
+# the books' sequence models and convnets (their modules build entries with Entry, so they are imported once Entry
+# exists); the convnets stay last, where conformance/test_zoo_convnets.py expects them
+from . import convnets, sequences  # noqa: E402
 
+ENTRIES.update(sequences.ENTRIES)
 ENTRIES.update(convnets.ENTRIES)
 
 

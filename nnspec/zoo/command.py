@@ -1,4 +1,4 @@
-"""``python -m nnspec zoo``: ``list``, ``summary NAME`` and ``train NAME``."""
+"""``python -m nnspec zoo``: ``list``, ``summary NAME`` and ``train NAME [--option KEY=VALUE ...]``."""
 
 import os
 import sys
@@ -22,6 +22,9 @@ def add_arguments(parser):
                    help="seed the shuffling and the initial weights (default 1: runs are repeatable; the book's "
                         "runs were not seeded, see conformance/spec/conventions/zoo.md)")
     p.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1, help="fit/evaluate verbosity (default 1)")
+    p.add_argument("--option", "-o", action="append", default=[], metavar="KEY=VALUE",
+                   help="a recipe option, repeatable (e.g. steps_per_epoch=100 for the Jena recipes, chars=200000 "
+                        "for char_lstm); zoo train NAME --option help lists the recipe's options")
 
 
 def _impl(args):
@@ -72,10 +75,36 @@ def cmd_zoo(args):
     from nnspec.reference.datasets import DatasetNotFoundError
 
     from . import recipes
+    declared = getattr(recipes.RECIPES[entry.recipe], "options", {})
+    if "help" in args.option:
+        print(f"options of the recipe {entry.recipe!r} ({entry.name}):" if declared else
+              f"the recipe {entry.recipe!r} ({entry.name}) takes no options")
+        for key, (default, _, text) in declared.items():
+            print(f"  {key}={default}  {text}")
+        return 0
+    try:
+        options = dict(_option(item) for item in args.option)
+        recipes.check_options(entry, options)
+    except ValueError as e:
+        print(f"nnspec zoo train {entry.name}: {e}", file=sys.stderr)
+        return 2
     try:
         recipes.run(entry, nn, epochs=args.epochs, synthetic=args.synthetic, verbose=args.verbose, seed=args.seed,
-                    cache_dir=args.cache_dir)
+                    cache_dir=args.cache_dir, **options)
     except DatasetNotFoundError as e:
         print(f"nnspec zoo train {entry.name}: {e}", file=sys.stderr)
         return 2
     return 0
+
+
+def _option(item):
+    """``KEY=VALUE`` -> (key, value) with VALUE read as an int, else a float, else kept as text."""
+    key, sep, value = item.partition("=")
+    if not sep or not key:
+        raise ValueError(f"--option expects KEY=VALUE, got {item!r}")
+    for kind in (int, float):
+        try:
+            return key, kind(value)
+        except ValueError:
+            pass
+    return key, value

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Result", "RECIPES", "run", "vectorize_sequences"]
+__all__ = ["Result", "RECIPES", "check_options", "options", "run", "vectorize_sequences"]
 
 
 @dataclass
@@ -34,13 +34,22 @@ class Result:
 
 
 class _Context:
-    def __init__(self, nn, epochs, synthetic, verbose, print_fn):
+    def __init__(self, nn, epochs, synthetic, verbose, print_fn, declared=None, options=None):
         self.nn, self.synthetic, self.verbose, self.print = nn, synthetic, verbose, print_fn
         self._epochs = epochs
+        self._declared, self._options = declared or {}, options or {}
         self.rng = np.random.default_rng(0)
 
     def epochs(self, book):
         return book if self._epochs is None else int(self._epochs)
+
+    def option(self, name):
+        """A recipe option (see :func:`options`): the value given to :func:`run`, else its default (the
+        synthetic default under ``synthetic``)."""
+        if name in self._options:
+            return self._options[name]
+        default, synthetic_default, _ = self._declared[name]
+        return synthetic_default if self.synthetic else default
 
     def split(self, book, n):
         """The book's validation slice size, scaled to the small synthetic sets."""
@@ -61,6 +70,15 @@ def _to_categorical(y, num_classes=None):
 def _evaluation(model, values):
     values = values if isinstance(values, list) else [values]
     return dict(zip(model.metrics_names, (float(v) for v in values)))
+
+
+def options(**declared):
+    """Declare the options a recipe takes: ``name=(default, synthetic default, help)``. :func:`run` passes
+    its extra keyword arguments to the recipe as these options and refuses any other."""
+    def mark(recipe):
+        recipe.options = declared
+        return recipe
+    return mark
 
 
 def vectorize_sequences(sequences, dimension=10000):
@@ -429,6 +447,12 @@ _SYNTHETIC = {
     "boston_housing": _boston,
 }
 
+# the books' sequence models (nnspec.zoo.sequence_recipes uses Result and options, so it is imported once they exist)
+from . import sequence_recipes  # noqa: E402
+
+RECIPES.update(sequence_recipes.RECIPES)
+_SYNTHETIC.update(sequence_recipes.SYNTHETIC)
+
 
 @contextlib.contextmanager
 def _data_dir(cache_dir):
@@ -446,17 +470,34 @@ def _data_dir(cache_dir):
             os.environ["NNSPEC_DATA"] = old
 
 
-def run(entry, nn, epochs=None, synthetic=False, verbose=1, seed=None, cache_dir=None, print_fn=print):
+def check_options(entry, recipe_options):
+    """The options the recipe of ``entry`` declares; a ``ValueError`` naming them if ``recipe_options`` has
+    another."""
+    declared = getattr(RECIPES[entry.recipe], "options", {})
+    unknown = sorted(set(recipe_options) - set(declared))
+    if unknown:
+        takes = "the options " + ", ".join(declared) if declared else "no options"
+        raise ValueError(f"nnspec zoo: the recipe {entry.recipe!r} of {entry.name!r} takes {takes}; got "
+                         f"{', '.join(unknown)}")
+    return declared
+
+
+def run(entry, nn, epochs=None, synthetic=False, verbose=1, seed=None, cache_dir=None, print_fn=print,
+        **recipe_options):
     """Train zoo entry ``entry`` with implementation ``nn`` by the book's recipe; returns a :class:`Result`.
 
-    A missing dataset raises ``DatasetNotFoundError`` (its message says how to fill the cache);
-    an entry the book trains on no data raises ``ValueError``.
+    ``recipe_options`` are the options the recipe declares (``RECIPES[name].options``: e.g.
+    ``steps_per_epoch`` of the Jena recipes, ``chars`` of the text generator); any other is a
+    ``ValueError`` naming the ones it takes. A missing dataset raises ``DatasetNotFoundError`` (its
+    message says how to fill the cache); an entry the book trains on no data raises ``ValueError``.
     """
     if entry.recipe is None:
         raise ValueError(f"nnspec zoo: the book gives no training recipe for {entry.name!r} ({entry.section})")
+    recipe = RECIPES[entry.recipe]
+    declared = check_options(entry, recipe_options)
     if seed is not None:
         np.random.seed(seed)
         nn.random.seed(seed)
-    ctx = _Context(nn, epochs, synthetic, verbose, print_fn)
+    ctx = _Context(nn, epochs, synthetic, verbose, print_fn, declared, recipe_options)
     with _data_dir(cache_dir):
-        return RECIPES[entry.recipe](entry, ctx)
+        return recipe(entry, ctx)
