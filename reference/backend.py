@@ -68,8 +68,27 @@ from .ops import (
     temporal_padding,
     zeros_like,
 )
-from .tape import gradients
 from .tensor import Tensor, Variable, constant
+
+
+def gradients(loss, variables, grad_ys=None):
+    """``K.gradients``: of tensors (recorded, so differentiable again), or of KerasTensors (a graph node that
+    ``K.function`` or a model step evaluates); see engine/symbolic.py."""
+    from .engine.symbolic import gradients as symbolic_gradients
+    return symbolic_gradients(loss, variables, grad_ys)
+
+
+def function(inputs, outputs, updates=None, **kwargs):
+    """``K.function(inputs, outputs)``: a callable taking a list of arrays, returning a list of NumPy arrays."""
+    from .engine.symbolic import Function
+    return Function(inputs, outputs, updates=updates, **kwargs)
+
+
+@binds_impl
+def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None, impl=None):
+    """``K.placeholder``: a symbolic input of the full shape given."""
+    from .engine.symbolic import placeholder as symbolic_placeholder
+    return symbolic_placeholder(shape, ndim, dtype, sparse, name, impl=impl)
 
 
 @binds_impl
@@ -272,7 +291,7 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, impl=None)
 
 __all__ = [
     "epsilon", "floatx", "set_epsilon", "set_floatx", "image_data_format", "set_image_data_format",
-    "gradients", "constant", "variable", "zeros",
+    "gradients", "function", "placeholder", "constant", "variable", "zeros",
     "ones", "zeros_like", "ones_like", "is_tensor", "shape", "int_shape", "ndim", "dtype", "eval", "get_value",
     "batch_get_value", "set_value", "batch_set_value", "cast", "stop_gradient",
     "sum", "mean", "max", "min", "prod", "logsumexp", "any", "all",

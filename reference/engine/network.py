@@ -12,6 +12,7 @@ Subclassed models (``class M(Model)`` with ``call``) track the layers assigned a
 from ..layers.base import Layer, _as_list
 from .input_layer import InputLayer
 from .keras_tensor import KerasTensor, is_symbolic
+from .symbolic import record_values
 
 
 class Network(Layer):
@@ -179,6 +180,7 @@ class Network(Layer):
         """Run the graph's nodes in order from ``inputs``: ``apply(layer, ins, node)`` gives a node's outputs
         (``ins`` a single value or a list, as the layer takes it); returns {id(tensor): value} for every tensor."""
         values = {id(k): v for k, v in zip(self.inputs, inputs)}
+        record_values(self.inputs, inputs)
         for depth in sorted(self._nodes_by_depth, reverse=True):
             for node in self._nodes_by_depth[depth]:
                 layer = node.outbound_layer
@@ -186,8 +188,10 @@ class Network(Layer):
                     continue
                 ins = [values[id(t)] for t in node.input_tensors]
                 outs = apply(layer, ins if len(ins) > 1 else ins[0], node)
-                for t, v in zip(node.output_tensors, outs if isinstance(outs, list) else [outs]):
+                outs = outs if isinstance(outs, list) else [outs]
+                for t, v in zip(node.output_tensors, outs):
                     values[id(t)] = v
+                record_values(node.output_tensors, outs)  # a model step's losses may use these (engine/symbolic.py)
         return values
 
     def compute_output_shape(self, input_shape):

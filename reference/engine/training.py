@@ -19,10 +19,11 @@ from .. import metrics as metrics_module
 from .. import ops
 from .. import optimizers as optimizers_module
 from ..layers.base import _UPDATING
-from ..tape import GradientTape, no_grad
+from ..tape import GradientTape, _enable_grad, no_grad
 from ..tensor import Tensor
 from . import data as D
 from .network import Network
+from .symbolic import RetraceWithSources, values_scope
 
 
 def _to_list(x):
@@ -180,9 +181,7 @@ class Model(Network):
             self._updating = frozenset(id(layer) for layer in self._updating_layers())
         token = _UPDATING.set(self._updating)
         try:
-            with GradientTape() as tape:
-                outs = self._outputs_list(xs, training=True)
-                total, per_output = self._losses_and_metrics(outs, ys, sws)
+            tape, outs, total, per_output = self._forward_and_losses(xs, ys, sws, training=True)
         finally:
             _UPDATING.reset(token)
         weights = self._collected_trainable_weights
@@ -193,12 +192,29 @@ class Model(Network):
         values = [total] + (per_output if len(per_output) > 1 else []) + self._metric_values(outs, ys, sws)
         return [float(v.numpy()) for v in values]
 
+    def _forward_and_losses(self, xs, ys, sws, training):
+        """The forward pass and the losses (under a tape when training). Losses may use the model's KerasTensors
+        and take gradients with respect to them (WGAN-GP's penalty): those tensors are marked to carry gradients,
+        found the first time a loss asks (the batch then runs again), as Keras 2 built them into its graph."""
+        sources = self.__dict__.setdefault("_loss_gradient_sources", set())
+        while True:
+            try:
+                ctx = GradientTape() if training else (_enable_grad() if sources else no_grad())
+                with values_scope(mark=sources), ctx as tape:
+                    outs = self._outputs_list(xs, training=training)
+                    total, per_output = self._losses_and_metrics(outs, ys, sws)
+                return tape, outs, total, per_output
+            except RetraceWithSources as retry:
+                new = {id(t) for t in retry.tensors} - sources
+                if not new:
+                    raise RuntimeError(f"Model {self.name}: a loss takes gradients with respect to "
+                                       f"{retry.tensors}, which this model does not compute") from None
+                sources.update(new)
+
     def _test_batch(self, xs, ys, sws):
         xs, ys, sws = self._batch_tensors(xs, ys, sws)
-        with no_grad():
-            outs = self._outputs_list(xs, training=False)
-            total, per_output = self._losses_and_metrics(outs, ys, sws)
-            values = [total] + (per_output if len(per_output) > 1 else []) + self._metric_values(outs, ys, sws)
+        _, outs, total, per_output = self._forward_and_losses(xs, ys, sws, training=False)
+        values = [total] + (per_output if len(per_output) > 1 else []) + self._metric_values(outs, ys, sws)
         return [float(v.numpy()) for v in values]
 
     def _predict_batch(self, xs):

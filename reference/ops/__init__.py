@@ -25,7 +25,11 @@ from .core import apply, as_tensor, normalize_axis, tensors
 
 FAMILIES = (creation, elementwise, index, linalg, reduce, shape, activation, loss, select, random, conv, pool, norm,
             rnn)
+from .symbolic_dispatch import traceable  # noqa: E402
+
+# The public names also take KerasTensors (Keras 2's K on layer outputs): engine/symbolic.py. The families'
+# own functions, which the ops call among themselves, stay unwrapped.
 for _family in FAMILIES:
-    globals().update({name: getattr(_family, name) for name in _family.__all__})
+    globals().update({name: traceable(getattr(_family, name)) for name in _family.__all__})
 
 __all__ = ["apply", "as_tensor", "normalize_axis", "tensors"] + [n for f in FAMILIES for n in f.__all__]

@@ -1,0 +1,29 @@
+"""The hook that lets the public ops take KerasTensors, without the ops importing the engine.
+
+``traceable(fn)`` returns ``fn`` wrapped: arguments without a KerasTensor go straight to ``fn``; with
+one, the call is handed to ``nnspec.reference.engine.symbolic`` (recorded as a graph node, or run on the
+current batch's values inside a model's step).
+"""
+
+import functools
+
+# Filled by engine/keras_tensor.py when it is imported: the symbolic tensor type.
+SYMBOLIC_TYPES = []
+
+
+def _symbolic(a):
+    t = type(a)
+    if t in SYMBOLIC_TYPES:
+        return True
+    return (t is list or t is tuple) and any(type(b) in SYMBOLIC_TYPES for b in a)
+
+
+def traceable(fn):
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if SYMBOLIC_TYPES and (any(_symbolic(a) for a in args) or any(_symbolic(v) for v in kwargs.values())):
+            from ..engine.symbolic import call_symbolic
+            return call_symbolic(fn, args, kwargs)
+        return fn(*args, **kwargs)
+    op.__wrapped_op__ = fn
+    return op
