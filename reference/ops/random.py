@@ -23,12 +23,20 @@ def _impl_of(like, impl):
     return impl or (like.impl if isinstance(like, Tensor) else REFERENCE)
 
 
+def _dims(shape):
+    """The shape as a tuple of ints: Keras 2 code draws noise of ``K.shape(mu)`` (a 1-D int tensor) or of
+    ``(K.shape(mean)[0], dim)`` (0-d tensors among ints)."""
+    if isinstance(shape, Tensor):
+        shape = shape.numpy().tolist()
+    return tuple(int(d) for d in shape)
+
+
 @binds_impl
 def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None, like=None, impl=None):
     """Uniform draws in [minval, maxval) from the implementation's generator."""
     impl = _impl_of(like, impl)
     dtype = np.dtype(dtype or config.floatx())
-    return Tensor(impl.call("random_uniform", tuple(shape), dtype, device_rng(impl, seed), minval, maxval))
+    return Tensor(impl.call("random_uniform", _dims(shape), dtype, device_rng(impl, seed), minval, maxval))
 
 
 @binds_impl
@@ -36,7 +44,7 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, like=None,
     """Normal draws from the implementation's generator."""
     impl = _impl_of(like, impl)
     dtype = np.dtype(dtype or config.floatx())
-    return Tensor(impl.call("random_normal", tuple(shape), dtype, device_rng(impl, seed), mean, stddev))
+    return Tensor(impl.call("random_normal", _dims(shape), dtype, device_rng(impl, seed), mean, stddev))
 
 
 def dropout_mask(x, rate, noise_shape=None, seed=None):
