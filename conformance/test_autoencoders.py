@@ -496,13 +496,6 @@ def test_vae_compile_is_the_books(nn):
         ENTRIES["ae_digits_encoder"].compile_args(nn)
 
 
-# Keras 2.2.4 evaluates the book's metrics (vae_r_loss, vae_kl_loss, which read self.mu / self.log_var) in the
-# batch's graph; nnspec's Model._metric_values runs them after the batch's values scope has closed
-METRICS_CLOSURE = pytest.mark.xfail(
-    strict=True, reason="metrics that close over a model's KerasTensors (the book's metrics=[vae_r_loss, "
-                        "vae_kl_loss]) are evaluated after the batch's values scope ends (Model._metric_values)")
-
-
 def _loss_only(v, lr):
     """The book's vae_loss compiled without its two metrics."""
     v.model.compile(optimizer=v.nn.optimizers.Adam(lr=lr), loss=v.vae_loss)
@@ -533,7 +526,6 @@ def test_vae_kl_loss_alone_trains_the_encoder(nn):
     assert v.model.test_on_batch(x, x) < 0.5 * first
 
 
-@METRICS_CLOSURE
 def test_vae_loss_terms_are_the_batchs_values(nn):
     # with a constant decoder the reconstruction is known: r = factor * mean_i mean((x_i - sigmoid(b))^2); the KL
     # term is the batch mean of the KL of the batch's own mu and log_var; the loss is their sum
@@ -553,7 +545,6 @@ def test_vae_loss_terms_are_the_batchs_values(nn):
     assert v.model.test_on_batch(x2, x2)[2] == pytest.approx(np.mean(_kl_np(mu2, log_var2)), rel=1e-5)
 
 
-@METRICS_CLOSURE
 def test_vae_kl_gradient_flows_through_the_closure(nn):
     # r_loss_factor = 0: the loss is the KL term alone, a function of the encoder's weights only through mu and
     # log_var; training must drive it down
@@ -566,7 +557,6 @@ def test_vae_kl_gradient_flows_through_the_closure(nn):
     assert v.model.test_on_batch(x, x)[0] < 0.5 * first
 
 
-@METRICS_CLOSURE
 def test_vae_fit_lowers_the_loss(nn):
     nn.random.seed(0)
     v = VariationalAutoencoder(nn, **TINY)
@@ -696,7 +686,7 @@ def test_save_image_grid_writes_the_png(tmp_path):
     assert [p.name for p in (tmp_path / "samples").iterdir()] == ["grid.png"]  # no temporary file left
 
 
-@pytest.mark.parametrize("name", ["ae_digits", pytest.param("vae_digits", marks=METRICS_CLOSURE), "dense_vae"])
+@pytest.mark.parametrize("name", ["ae_digits", "vae_digits", "dense_vae"])
 def test_recipe_runs_on_synthetic_data_and_writes_samples(nn, name, tmp_path, monkeypatch, capsys):
     entry = ENTRIES[name]
     monkeypatch.setitem(recipes.RECIPES, entry.recipe, A.GENERATIVE_RECIPES[entry.recipe])
@@ -741,7 +731,6 @@ def test_more_errors(nn):
 # -- real data (slow) ----------------------------------------------------------------------------------------------
 
 @pytest.mark.slow
-@METRICS_CLOSURE
 def test_vae_digits_loss_falls_on_mnist(request, nn):
     # the digits VAE of Example 3-7 with the notebook's settings (lr 0.0005, r_loss_factor 1000, batch 32) on the
     # first 2,048 MNIST training images for 2 epochs (128 steps): the loss falls, the codes stay finite

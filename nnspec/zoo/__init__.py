@@ -133,11 +133,12 @@ ENTRIES = {e.name: e for e in (
            notes=("No input shape in the notes: built by its first fit on the 50x50 matrix.",)),
 )}
 
-# the books' sequence models and convnets (their modules build entries with Entry, so they are imported once Entry
+# the books' sequence models, Foster's autoencoders and the convnets (their modules build entries with Entry, so they are imported once Entry
 # exists); the convnets stay last, where conformance/test_zoo_convnets.py expects them
-from . import convnets, sequences  # noqa: E402
+from . import autoencoders, convnets, sequences  # noqa: E402
 
 ENTRIES.update(sequences.ENTRIES)
+ENTRIES.update({e.name: e for e in autoencoders.GENERATIVE_ENTRIES})
 ENTRIES.update(convnets.ENTRIES)
 
 

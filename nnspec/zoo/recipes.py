@@ -453,6 +453,11 @@ from . import sequence_recipes  # noqa: E402
 RECIPES.update(sequence_recipes.RECIPES)
 _SYNTHETIC.update(sequence_recipes.SYNTHETIC)
 
+# Foster's autoencoders (nnspec.zoo.autoencoders imports this module only inside its functions)
+from . import autoencoders  # noqa: E402
+
+RECIPES.update(autoencoders.GENERATIVE_RECIPES)
+
 
 @contextlib.contextmanager
 def _data_dir(cache_dir):

@@ -181,7 +181,7 @@ class Model(Network):
             self._updating = frozenset(id(layer) for layer in self._updating_layers())
         token = _UPDATING.set(self._updating)
         try:
-            tape, outs, total, per_output = self._forward_and_losses(xs, ys, sws, training=True)
+            tape, total, per_output, metrics = self._forward_and_losses(xs, ys, sws, training=True)
         finally:
             _UPDATING.reset(token)
         weights = self._collected_trainable_weights
@@ -189,7 +189,7 @@ class Model(Network):
         pairs = [(g, w) for g, w in zip(grads, weights) if g is not None]
         if pairs:  # a model with nothing to train still runs its batch (and its layers' updates)
             self.optimizer.apply_gradients(pairs)
-        values = [total] + (per_output if len(per_output) > 1 else []) + self._metric_values(outs, ys, sws)
+        values = [total] + (per_output if len(per_output) > 1 else []) + metrics
         return [float(v.numpy()) for v in values]
 
     def _forward_and_losses(self, xs, ys, sws, training):
@@ -203,7 +203,8 @@ class Model(Network):
                 with values_scope(mark=sources), ctx as tape:
                     outs = self._outputs_list(xs, training=training)
                     total, per_output = self._losses_and_metrics(outs, ys, sws)
-                return tape, outs, total, per_output
+                    metrics = self._metric_values(outs, ys, sws)  # metrics may use the model's tensors too
+                return tape, total, per_output, metrics
             except RetraceWithSources as retry:
                 new = {id(t) for t in retry.tensors} - sources
                 if not new:
@@ -213,8 +214,8 @@ class Model(Network):
 
     def _test_batch(self, xs, ys, sws):
         xs, ys, sws = self._batch_tensors(xs, ys, sws)
-        _, outs, total, per_output = self._forward_and_losses(xs, ys, sws, training=False)
-        values = [total] + (per_output if len(per_output) > 1 else []) + self._metric_values(outs, ys, sws)
+        _, total, per_output, metrics = self._forward_and_losses(xs, ys, sws, training=False)
+        values = [total] + (per_output if len(per_output) > 1 else []) + metrics
         return [float(v.numpy()) for v in values]
 
     def _predict_batch(self, xs):
