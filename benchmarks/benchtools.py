@@ -46,8 +46,9 @@ def run(benchmark, nn, rounds, fn):
     return benchmark.pedantic(target, rounds=rounds, iterations=1, warmup_rounds=WARMUP_ROUNDS)
 
 
-def record(benchmark, nn, rounds, work, unit, torch_fn):
-    """Throughput (``work`` units per second / 1e9) and the PyTorch comparison, into extra_info.
+def record(benchmark, nn, rounds, work, unit, torch_fn, scale=1e9):
+    """Throughput (``work`` units per second / ``scale``: GFLOP/s, GB/s; samples/s with scale 1) and the
+    PyTorch comparison, into extra_info.
 
     ``torch_fn(torch, device)`` returns a callable doing the same work in PyTorch.
     """
@@ -57,7 +58,7 @@ def record(benchmark, nn, rounds, work, unit, torch_fn):
     if benchmark.disabled:  # smoke run (--benchmark-disable): nothing was timed
         return
     median = benchmark.stats.stats.median
-    info["throughput"] = work / median / 1e9
+    info["throughput"] = work / median / scale
     torch, device = torch_for(nn)
     if torch is None:
         return
