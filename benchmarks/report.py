@@ -32,6 +32,7 @@ def write_report(raw_json_path, out_dir):
     out.mkdir(parents=True, exist_ok=True)
     impl = _impl_name(raw, raw_path)
     rows = [_row(b) for b in raw.get("benchmarks", [])]
+    _add_limits(rows)
     info = _nnspec_info(impl)
     stem = f"bench-{impl}"
 
@@ -74,6 +75,21 @@ def _row(bench):
     }
 
 
+LIMITS = {"GFLOP/s": "limit_matmul_fp32", "GB/s": "limit_copy_bandwidth"}
+
+
+def _add_limits(rows):
+    """``of_limit``: a row's throughput over the measured machine limit of its unit (benchmarks/test_bench_limits)."""
+    limits = {}
+    for unit, name in LIMITS.items():
+        found = [r["throughput"] for r in rows if r["name"] == name and r["throughput"]]
+        if found:
+            limits[unit] = found[0]
+    for r in rows:
+        limit = limits.get(r["throughput_unit"])
+        r["of_limit"] = r["throughput"] / limit if limit and r["throughput"] is not None else None
+
+
 def _nnspec_info(impl):
     """Versions and device for ``impl``; the error instead where it cannot be loaded here."""
     from nnspec.cli import info_dict
@@ -108,18 +124,21 @@ def _markdown(raw, impl, rows, info, plot_note):
     torch_devices = sorted({r["torch_device"] for r in rows if r["torch_device"]})
     compared = ", ".join(torch_devices) or "none (no torch here, or no CUDA torch for accel)"
     lines.append(f"- PyTorch comparison: {compared}")
-    lines += ["", "| benchmark | median ms | min ms | throughput | torch ms | ratio vs torch |",
-              "|---|---:|---:|---:|---:|---:|"]
+    lines += ["", "| benchmark | median ms | min ms | throughput | of limit | torch ms | ratio vs torch |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         tp = "–" if r["throughput"] is None else f"{r['throughput']:.1f} {r['throughput_unit']}"
-        lines.append(f"| {r['name']} | {r['median_ms']:.3f} | {r['min_ms']:.3f} | {tp} | "
+        of = "–" if r.get("of_limit") is None else f"{100 * r['of_limit']:.0f}%"
+        lines.append(f"| {r['name']} | {r['median_ms']:.3f} | {r['min_ms']:.3f} | {tp} | {of} | "
                      f"{_fmt(r['torch_ms'], '.3f')} | {_fmt(r['ratio_vs_torch'], '.2f')} |")
     if not rows:
-        lines.append("| (no benchmark ran: all were skipped, see the pytest output) | | | | | |")
+        lines.append("| (no benchmark ran: all were skipped, see the pytest output) | | | | | | |")
     lines += ["",
               "Ratio vs torch = our median / PyTorch's median for the same work in the same run "
               "(below 1: faster than PyTorch). Matmul throughput counts 2·B·M·N·K flops forward and 3x that "
-              "forward+backward; reduction throughput counts the bytes an ideal kernel reads and writes.",
+              "forward+backward; reduction throughput counts the bytes an ideal kernel reads and writes. "
+              "Of limit = throughput / the machine's limit measured in the same run (limit_matmul_fp32 for GFLOP/s, "
+              "limit_copy_bandwidth for GB/s).",
               "", plot_note, ""]
     return "\n".join(lines)
 

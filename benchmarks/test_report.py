@@ -20,8 +20,8 @@ def test_report_table_and_json(tmp_path):
     md = write_report(src, tmp_path / "out")
     assert md.name == "bench-reference.md"
     text = md.read_text()
-    assert "| a[x] | 2.000 | 1.000 | 5.0 GB/s | 4.000 | 0.50 |" in text
-    assert "| b | 10.000 | 5.000 | – | – | – |" in text
+    assert "| a[x] | 2.000 | 1.000 | 5.0 GB/s | – | 4.000 | 0.50 |" in text
+    assert "| b | 10.000 | 5.000 | – | – | – | – |" in text
     report = json.loads((tmp_path / "out" / "bench-reference-report.json").read_text())
     assert report["nnspec_info"]["implementation"] == "reference"
     assert report["machine_info"]["cpu"]["count"] == 2
@@ -46,3 +46,17 @@ def test_report_takes_the_commit_from_nnspec_commit(tmp_path, monkeypatch):
     assert "- commit: 1234567890ab\n" in text
     monkeypatch.delenv("NNSPEC_COMMIT")
     assert "- commit: 000000000000 (dirty tree)\n" in write_report(src, tmp_path / "out2").read_text()
+
+
+def test_report_puts_rows_beside_the_measured_limits(tmp_path):
+    raw = {"benchmarks": [_bench("test_limit_matmul_fp32", 0.01, throughput=1000.0, throughput_unit="GFLOP/s"),
+                          _bench("test_limit_copy_bandwidth", 0.01, throughput=2000.0, throughput_unit="GB/s"),
+                          _bench("test_mm", 0.01, throughput=800.0, throughput_unit="GFLOP/s"),
+                          _bench("test_copy", 0.01, throughput=500.0, throughput_unit="GB/s"),
+                          _bench("test_step", 0.01, throughput=9.0, throughput_unit="samples/s")]}
+    src = tmp_path / "raw.json"
+    src.write_text(json.dumps(raw))
+    text = write_report(src, tmp_path / "out").read_text()
+    assert "| mm | 10.000 | 5.000 | 800.0 GFLOP/s | 80% |" in text
+    assert "| copy | 10.000 | 5.000 | 500.0 GB/s | 25% |" in text
+    assert "| step | 10.000 | 5.000 | 9.0 samples/s | – |" in text
