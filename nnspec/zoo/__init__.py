@@ -133,8 +133,8 @@ ENTRIES = {e.name: e for e in (
            notes=("No input shape in the notes: built by its first fit on the 50x50 matrix.",)),
 )}
 
-# the books' sequence models, Foster's autoencoders and the convnets (their modules build entries with Entry, so they are imported once Entry
-# exists); the convnets stay last, where conformance/test_zoo_convnets.py expects them
+# the books' sequence models, Foster's autoencoders and the convnets (their modules build entries with Entry, so they
+# are imported once Entry exists); the convnets stay last, where conformance/test_zoo_convnets.py expects them
 from . import autoencoders, convnets, sequences  # noqa: E402
 
 ENTRIES.update(sequences.ENTRIES)

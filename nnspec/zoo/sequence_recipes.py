@@ -189,6 +189,14 @@ _JENA_OPTIONS = {
 }
 
 
+def _floatx(nn, gen):
+    """The book's float64 batches as the model's float type: Keras 2.2.4 feeds them to float32 placeholders (its
+    input layers' dtype), which casts them; nnspec's fit_generator keeps an input's dtype."""
+    floatx = nn.backend.floatx()
+    for samples, targets in gen:
+        yield samples.astype(floatx), targets.astype(floatx)
+
+
 def _accepts(build, name):
     return name in inspect.signature(build).parameters
 
@@ -225,9 +233,9 @@ def _jena(entry, ctx, book_epochs, reverse=False):
     ctx.print(f"common-sense baseline MAE: validation {baseline['val']:.4f} ({baseline['val'] * degrees:.2f} "
               f"degrees), test {baseline['test']:.4f} ({baseline['test'] * degrees:.2f} degrees)")
 
-    train_gen = generator(0, bounds.train_max, shuffle=True, reverse=reverse)
-    val_gen = generator(bounds.val_min, bounds.val_max, reverse=reverse)
-    test_gen = generator(bounds.test_min, None, reverse=reverse)
+    train_gen = _floatx(nn, generator(0, bounds.train_max, shuffle=True, reverse=reverse))
+    val_gen = _floatx(nn, generator(bounds.val_min, bounds.val_max, reverse=reverse))
+    test_gen = _floatx(nn, generator(bounds.test_min, None, reverse=reverse))
     shapes = {"num_features": data.shape[-1]}
     if _accepts(entry.build, "lookback"):  # the densely connected model's Flatten(input_shape=(lookback // step, F))
         shapes.update(lookback=lookback, step=step)
@@ -242,7 +250,7 @@ def _jena(entry, ctx, book_epochs, reverse=False):
     val_loss = history.history["val_loss"]
     return Result(history, evaluation, {
         "baseline_mae": baseline, "baseline_degrees": {k: v * degrees for k, v in baseline.items()},
-        "test_mae": test_mae, "test_mae_degrees": test_mae * degrees, "best_val_mae": min(val_loss),
+        "test_mae": test_mae, "test_mae_degrees": test_mae * degrees, "best_val_mae": float(min(val_loss)),
         "best_epoch": int(np.argmin(val_loss)) + 1, "temperature_std": degrees, "temperature_mean": float(mean[target]),
         "bounds": bounds, "val_steps": val_steps, "test_steps": test_steps, "timesteps": lookback // step})
 
