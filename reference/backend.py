@@ -68,6 +68,7 @@ from .ops import (
     temporal_padding,
     zeros_like,
 )
+from .ops.symbolic_dispatch import traceable
 from .tensor import Tensor, Variable, constant
 
 
@@ -111,8 +112,10 @@ def is_tensor(x):
     return isinstance(x, Tensor)
 
 
+@traceable
 def shape(x):
-    """The shape as a 1-D int64 tensor (Keras K.shape; static here: every tensor has concrete sizes)."""
+    """The shape as a 1-D int64 tensor (Keras K.shape; static here: every tensor has concrete sizes). On a
+    KerasTensor it is a graph node, so unknown sizes (DeepDream's any-size image) are those of the data."""
     return constant(np.asarray(x.shape, dtype=np.int64), impl=x.impl if isinstance(x, Tensor) else None)
 
 
@@ -162,6 +165,18 @@ def permute_dimensions(x, pattern):
 def transpose(x):
     """Keras K.transpose: reverse all dimensions."""
     return ops.transpose(x)
+
+
+@traceable
+def flatten(x):
+    """Keras K.flatten: all values in one axis (DLwP 8.4's vae_loss)."""
+    return ops.reshape(x, (-1,))
+
+
+@traceable
+def batch_flatten(x):
+    """Keras K.batch_flatten: (n, everything else) (DLwP 8.3's gram_matrix)."""
+    return ops.reshape(x, (x.shape[0], -1))
 
 
 def gather(reference, indices):
@@ -297,7 +312,7 @@ __all__ = [
     "sum", "mean", "max", "min", "prod", "logsumexp", "any", "all",
     "abs", "sign", "square", "sqrt", "exp", "log", "pow", "maximum", "minimum", "clip",
     "tanh", "sigmoid", "relu", "elu", "hard_sigmoid", "softmax", "softplus", "softsign", "dot", "reshape",
-    "transpose", "permute_dimensions", "expand_dims",
+    "transpose", "permute_dimensions", "expand_dims", "flatten", "batch_flatten",
     "squeeze", "concatenate", "stack", "gather", "switch",
     "equal", "not_equal", "greater", "greater_equal", "less", "less_equal",
     "learning_phase", "set_learning_phase", "in_train_phase", "in_test_phase", "get_uid", "reset_uids",

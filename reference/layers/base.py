@@ -190,15 +190,23 @@ class Layer:
         return int(sum(int(np.prod(w.shape)) for w in self.weights))
 
     # -- losses -------------------------------------------------------------------------------------
-    def add_loss(self, loss):
-        """Add a loss tensor, or a zero-argument callable evaluated each time ``losses`` is read."""
+    def add_loss(self, loss, inputs=None):
+        """Add a loss tensor, or a zero-argument callable evaluated each time ``losses`` is read.
+
+        Called from ``call`` (DLwP 8.4's CustomVariationalLayer: ``self.add_loss(loss, inputs=inputs)``), the
+        loss belongs to that call and replaces the previous call's: Keras 2 built it into the graph once and
+        evaluated it on every batch, nnspec runs ``call`` on every batch. ``inputs`` (Keras 2's mark of a loss
+        conditional on the inputs) is accepted; such losses are per call here anyway.
+        """
+        target = self._losses_of_this_call if getattr(self, "_losses_of_this_call", None) is not None \
+            else self._added_losses
         for item in _as_list(loss):
-            self._added_losses.append(item)
+            target.append(item)
 
     @property
     def losses(self):
         out = [reg(w) for reg, w in self._regularizers]
-        out += list(self._call_losses)
+        out += [item() if callable(item) else item for item in self._call_losses]
         out += [item() if callable(item) else item for item in self._added_losses]
         return out
 
@@ -254,9 +262,15 @@ class Layer:
         for flag in ("training", "mask"):  # passed by models to every layer; only some layers take them
             if flag not in accepted:
                 kwargs.pop(flag, None)
-        outputs = self.call(xs if many else xs[0], **kwargs)
+        self._losses_of_this_call = []
+        try:
+            outputs = self.call(xs if many else xs[0], **kwargs)
+            added = self._losses_of_this_call
+        finally:
+            self._losses_of_this_call = None
         self._call_losses = [self.activity_regularizer(o) for o in _as_list(outputs)] \
             if getattr(self, "activity_regularizer", None) is not None else []
+        self._call_losses += added
         if not getattr(self, "_is_graph_network", False):  # a network's outputs carry their own masks
             out_mask = self.compute_mask(xs if many else xs[0], mask)
             for o, m in zip(_as_list(outputs), _as_list(out_mask) if isinstance(outputs, list) else [out_mask]):
@@ -286,6 +300,13 @@ class Layer:
         self._build_once(shapes, many, xs[0].impl)
         self._check_input_spec(shapes)
         out_shape = self.compute_output_shape(shapes if many else shapes[0])
+        # Keras 2.2.4 counts a layer's outputs by what its call returns. A layer that keeps the default
+        # (identity) compute_output_shape on a list of inputs is taken to return one tensor of the first input's
+        # shape (DLwP 8.4's CustomVariationalLayer returns inputs[0]); its node keeps every shape, as Keras'
+        # summary prints them.
+        listed = None
+        if many and isinstance(out_shape, list) and type(self).compute_output_shape is Layer.compute_output_shape:
+            listed, out_shape = out_shape, out_shape[0]
         out_shapes = out_shape if isinstance(out_shape, list) else [out_shape]
         index = len(self._inbound_nodes)
         dtype = self.dtype if not hasattr(self, "output_dtype") else self.output_dtype
@@ -299,6 +320,8 @@ class Layer:
         for o in outputs:
             o._keras_mask = True if produces else None
         node = Node(self, xs, outputs, {k: v for k, v in kwargs.items() if k not in ("training",)})
+        if listed is not None:
+            node.output_shapes = list(listed)
         self._inbound_nodes.append(node)
         for layer in node.inbound_layers:
             layer._outbound_nodes.append(node)
