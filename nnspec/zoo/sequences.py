@@ -575,8 +575,9 @@ def _entries():
                      "its own character set; corpus='shakespeare' for the other), maxlen 60, step 3, one-hot, "
                      "RMSprop(lr=0.01), and after every epoch samples 400 characters at temperatures 0.2, 0.5, 1.0, "
                      "1.2 with nnspec.zoo.textgen.sample.",
-                     "Options chars (default 600,000, about the 600,893 of the book's corpus) and the book's 59 "
-                     "epochs (for epoch in range(1, 60)).")),
+                     "Defaults: 20 rounds (the book prints epoch 20's samples) on the first 200,000 characters; the "
+                     "book's run, 59 rounds (for epoch in range(1, 60)) on its 600,893 characters, is --epochs 59 -o "
+                     "chars=600000 (about 15 minutes a round on a 2-core CPU).")),
         # -- Watson -------------------------------------------------------------------------------------------------
         Entry("fashion_simple_rnn", WATSON, "§1.5.2 recurrent-net.ipynb (L660-L694)",
               fashion_simple_rnn, compile_fashion_simple_rnn, 4_460,
