@@ -390,3 +390,17 @@ def test_keras1_model_arguments_are_accepted_with_a_warning(nn):
         model = nn.models.Model(input=x, output=y)
     assert model.inputs == [x] and model.outputs == [y]
     assert nn.backend.shape(nn.constant(np.zeros((2, 5)))).numpy().tolist() == [2, 5]
+
+
+def test_boolean_inputs_are_fed_as_floatx(nn):
+    """DLwP 8.1 vectorises text into np.bool arrays; Keras 2.2.4 feeds them to float32 placeholders, so every layer
+    sees float32 (an LSTM's zero state takes the input's dtype)."""
+    seen = []
+    model = nn.models.Sequential([nn.layers.Lambda(lambda t: seen.append(t.dtype) or t, input_shape=(3, 2)),
+                                  nn.layers.LSTM(2), nn.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x = np.zeros((4, 3, 2), dtype=bool)
+    x[:, :, 0] = True
+    model.train_on_batch(x, np.ones((4, 1), np.float32))
+    np.testing.assert_array_equal(model.predict(x), model.predict(x.astype(np.float32)))
+    assert seen and all(d == np.float32 for d in seen)

@@ -151,9 +151,9 @@ def test_gradient_penalty_loss_trains_through_the_gradient_of_the_critic(nn):
     norm = np.linalg.norm(w0)
     a = np.random.default_rng(4).random((3, 2, 2)).astype(np.float32)
     value = model.train_on_batch(a, np.zeros((3, 1), np.float32))
-    np.testing.assert_allclose(value, (norm - 1) ** 2, rtol=1e-5)
+    np.testing.assert_allclose(value, (norm - 1) ** 2, rtol=1e-4)  # float32: ||w|| - 1 cancels digits
     w1 = critic.get_weights()[0].astype(np.float64)[:, 0]
     np.testing.assert_allclose(w1, w0 - 0.1 * 2 * (norm - 1) * w0 / norm, rtol=1e-5, atol=1e-7)
     np.testing.assert_allclose(critic.get_weights()[1], 0.0)  # the penalty does not depend on the bias
     np.testing.assert_allclose(model.evaluate(a, np.zeros((3, 1)), verbose=0),
-                               (np.linalg.norm(w1) - 1) ** 2, rtol=1e-5)
+                               (np.linalg.norm(w1) - 1) ** 2, rtol=1e-4)

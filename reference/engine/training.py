@@ -142,6 +142,13 @@ class Model(Network):
     def _impl_tensor(self, a):
         return a if isinstance(a, Tensor) else Tensor(self.impl.asarray(a))
 
+    def _input_tensor(self, x):
+        """A batch of inputs; boolean data (the books' one-hot ``np.zeros(..., dtype=np.bool)`` arrays) becomes
+        floatx, as Keras 2.2.4 feeds it to its float32 input placeholders."""
+        if not isinstance(x, Tensor) and np.asarray(x).dtype == np.bool_:
+            x = np.asarray(x).astype(K.floatx())
+        return self._impl_tensor(x)
+
     def _outputs_list(self, xs, training):
         outs = self(xs if len(xs) > 1 else xs[0], training=training)
         return _to_list(outs)
@@ -167,7 +174,7 @@ class Model(Network):
                     for i, fn, weighted in self._metric_fns]
 
     def _batch_tensors(self, xs, ys, sws):
-        xs = [self._impl_tensor(x) for x in xs]
+        xs = [self._input_tensor(x) for x in xs]
         outs_dtype = K.floatx()
         ys = [None if y is None else self._impl_tensor(np.asarray(y).astype(outs_dtype)
                                                           if np.asarray(y).dtype.kind == "f" else np.asarray(y))
@@ -220,7 +227,7 @@ class Model(Network):
 
     def _predict_batch(self, xs):
         with no_grad():
-            return [o.numpy() for o in self._outputs_list([self._impl_tensor(x) for x in xs], training=False)]
+            return [o.numpy() for o in self._outputs_list([self._input_tensor(x) for x in xs], training=False)]
 
     # -- data ------------------------------------------------------------------------------------------
     def _ensure_built(self, x):
