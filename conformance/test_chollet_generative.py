@@ -424,9 +424,14 @@ def test_vae_on_mnist_loss_falls_and_the_manifold_is_saved(request, nn, tmp_path
     nn.random.seed(0)
     parts = cg.build_vae(nn)
     parts.vae.compile(**cg.compile_vae(nn))
+    before = parts.vae.evaluate(x_test, None, batch_size=16, verbose=0)
     history = parts.vae.fit(x=x_train, y=None, shuffle=True, epochs=2, batch_size=16, validation_data=(x_test, None),
                             verbose=0)
-    assert history.history["loss"][1] < history.history["loss"][0] < 0.3
+    # The epoch means of the training loss are no measure here: in the first steps RMSprop's unit-size updates of the
+    # 401,408 weights of dense_1 can throw one batch's z_log_var to ~30, and the book's KL term -5e-4 mean(-exp(lv))
+    # makes that batch's loss ~1e10 once (the next update brings it back). The test loss shows the learning.
+    after = parts.vae.evaluate(x_test, None, batch_size=16, verbose=0)
+    assert after < 0.3 < before and history.history["val_loss"][-1] < 0.3
     figure = cg.decode_manifold(parts.decoder, n=15)
     from nnspec.zoo.visualization import save_png
     save_png(tmp_path / "vae_manifold.png", np.round(figure * 255))

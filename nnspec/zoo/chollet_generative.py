@@ -286,7 +286,11 @@ def _result(history, evaluation, extras=None):
 def recipe_chollet_vae(entry, ctx):
     """L9519-L9532: MNIST / 255 with a channel axis, ``vae.fit(x=x_train, y=None, shuffle=True, epochs=10,
     batch_size=16, validation_data=(x_test, None))``; the test loss; with the option ``samples=PATH`` Listing
-    8.30's 15 x 15 manifold of decoded digits as a PNG."""
+    8.30's 15 x 15 manifold of decoded digits as a PNG.
+
+    The first epoch's mean training loss may be huge: in the first steps RMSprop's unit-size updates can throw one
+    batch's ``z_log_var`` to ~30, where the book's KL term (``exp(z_log_var)``) is ~1e10 for that batch; the next
+    update brings it back. The validation loss shows the learning."""
     nn = ctx.nn
     (x_train, _), (x_test, y_test) = ctx.load("mnist")
     nn.backend.clear_session()
@@ -410,7 +414,7 @@ recipe_style_transfer.options = {
     "style": ("flower.jpg", None, "scikit-learn sample photograph giving the style"),
     "height": (48, 32, "rows of the generated image (the book: 400)"),
     "iterations": (10, 1, "L-BFGS rounds (the book: 20)"),
-    "maxfun": (10, 2, "loss evaluations per round (the book: 20)"),
+    "maxfun": (10, 1, "loss evaluations per round (the book: 20)"),
     "weights": (None, None, "a local VGG19 weights file (HDF5); None: random"),
     "out": (None, None, "directory for the PNGs")}
 
