@@ -1,4 +1,4 @@
-"""The model zoo: the books' dense, sequence and convolutional models, built with either implementation, as written.
+"""The model zoo: the books' dense, sequence, convolutional and generative models, built with either implementation.
 
     from nnspec import zoo
     import nnspec.reference as nn
@@ -6,7 +6,8 @@
     result = zoo.train("mnist_mlp", nn)                      # the book's recipe: result.history, .evaluation
 
 Each :class:`Entry` names the book and section, holds the builder (``build(nn)`` -> the uncompiled
-model, :mod:`nnspec.zoo.dense`, :mod:`nnspec.zoo.sequences`, :mod:`nnspec.zoo.convnets`), the book's
+model, :mod:`nnspec.zoo.dense`, :mod:`nnspec.zoo.sequences`, :mod:`nnspec.zoo.convnets`; the generative
+classes of :mod:`nnspec.zoo.autoencoders`, :mod:`nnspec.zoo.gans`, :mod:`nnspec.zoo.chollet_generative`), the book's
 ``compile`` arguments, the total parameter count (the book's printed table where it prints one, else
 computed by hand from the architecture, see the ``params_note``) and the training recipe
 (:mod:`nnspec.zoo.recipes`, :mod:`nnspec.zoo.sequence_recipes`). ``python -m nnspec zoo list``,
@@ -133,12 +134,15 @@ ENTRIES = {e.name: e for e in (
            notes=("No input shape in the notes: built by its first fit on the 50x50 matrix.",)),
 )}
 
-# the books' sequence models, Foster's autoencoders and the convnets (their modules build entries with Entry, so they
-# are imported once Entry exists); the convnets stay last, where conformance/test_zoo_convnets.py expects them
-from . import autoencoders, convnets, sequences  # noqa: E402
+# the books' sequence models, the generative models (Foster ch. 3-4, DLwP ch. 5 and 8) and the convnets (their
+# modules build entries with Entry, so they are imported once Entry exists); the convnets stay last, where
+# conformance/test_zoo_convnets.py expects them
+from . import autoencoders, chollet_generative, convnets, gans, sequences  # noqa: E402
 
 ENTRIES.update(sequences.ENTRIES)
 ENTRIES.update({e.name: e for e in autoencoders.GENERATIVE_ENTRIES})
+ENTRIES.update({e.name: e for e in gans.GAN_ENTRIES})
+ENTRIES.update({e.name: e for e in chollet_generative.CHOLLET_GENERATIVE_ENTRIES})
 ENTRIES.update(convnets.ENTRIES)
 
 

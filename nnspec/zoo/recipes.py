@@ -453,10 +453,12 @@ from . import sequence_recipes  # noqa: E402
 RECIPES.update(sequence_recipes.RECIPES)
 _SYNTHETIC.update(sequence_recipes.SYNTHETIC)
 
-# Foster's autoencoders (nnspec.zoo.autoencoders imports this module only inside its functions)
-from . import autoencoders  # noqa: E402
+# the generative models (their modules import this one only inside their functions)
+from . import autoencoders, chollet_generative, gans  # noqa: E402
 
 RECIPES.update(autoencoders.GENERATIVE_RECIPES)
+RECIPES.update(gans.GAN_RECIPES)
+RECIPES.update(chollet_generative.CHOLLET_GENERATIVE_RECIPES)
 
 
 @contextlib.contextmanager
