@@ -157,3 +157,15 @@ def test_gradient_penalty_loss_trains_through_the_gradient_of_the_critic(nn):
     np.testing.assert_allclose(critic.get_weights()[1], 0.0)  # the penalty does not depend on the bias
     np.testing.assert_allclose(model.evaluate(a, np.zeros((3, 1)), verbose=0),
                                (np.linalg.norm(w1) - 1) ** 2, rtol=1e-4)
+
+
+def test_graph_nodes_made_by_ops_have_unique_names(nn):
+    """Many op nodes in one graph (style transfer adds dozens of losses): every node name is unique, so a
+    K.function over them builds (names from object ids can repeat once earlier nodes are freed)."""
+    K = nn.backend
+    x = nn.Input(shape=(2,))
+    total = K.sum(x)
+    for _ in range(300):
+        total = total + K.sum(K.square(x)) * 0.0
+    f = K.function([x], [total])
+    np.testing.assert_allclose(f([np.ones((1, 2), np.float32)])[0], 2.0)

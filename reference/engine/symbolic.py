@@ -18,11 +18,15 @@ transfer), and losses that close over a model's internal tensors (Foster's VAE `
 """
 
 import contextvars
+import itertools
 
 import numpy as np
 
 from ..layers.base import Layer
 from .keras_tensor import KerasTensor, is_symbolic
+
+# Names of the graph nodes made here: unique in the process (an id() could be reused after a node is freed).
+_UIDS = itertools.count(1)
 
 # {id(KerasTensor): Tensor} of the forward pass running now (a model's train/test step), or None.
 _VALUES = contextvars.ContextVar("nnspec_symbolic_values", default=None)
@@ -117,7 +121,7 @@ class OpLayer(Layer):
     """A node of the layer graph that applies one op (with its constant arguments) to KerasTensors."""
 
     def __init__(self, fn, specs, kspecs, fill):
-        super().__init__(name=f"{fn.__name__}_op_{id(self) % 10**6}")
+        super().__init__(name=f"{fn.__name__}_op_{next(_UIDS)}")
         self.fn, self.specs, self.kspecs, self._fill = fn, specs, kspecs, fill
 
     def call(self, inputs):
@@ -154,7 +158,7 @@ class GradientsLayer(Layer):
     loss does not depend on an input, as TensorFlow's None would break the graph)."""
 
     def __init__(self, sources):
-        super().__init__(name=f"gradients_{id(self) % 10**6}")
+        super().__init__(name=f"gradients_{next(_UIDS)}")
         self.sources = sources  # per source: True for a KerasTensor input, else the Variable itself
 
     def call(self, inputs):
@@ -246,7 +250,7 @@ class Function:
             if not is_symbolic(x):
                 raise TypeError(f"K.function: inputs must be KerasTensors (model.input, K.placeholder), got "
                                 f"{type(x).__name__}")
-        self._net = Network(self.inputs, self.outputs, name=name or f"function_{id(self) % 10**6}")
+        self._net = Network(self.inputs, self.outputs, name=name or f"function_{next(_UIDS)}")
         self._marks = _gradient_sources(self.outputs)
 
     def __call__(self, inputs):
