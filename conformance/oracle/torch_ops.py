@@ -139,6 +139,9 @@ TWINS.update({
     "concatenate_last": lambda torch, a, b, c: torch.cat([a, b, c], dim=-1),
     "stack_0": lambda torch, a, b: torch.stack([a, b], dim=0),
     "stack_last": lambda torch, a, b, c: torch.stack([a, b, c], dim=-1),
+    "unstack_0": lambda torch, x: list(torch.unbind(x, dim=0)),
+    "unstack_time": lambda torch, x: list(torch.unbind(x, dim=1)),
+    "unstack_last": lambda torch, x: list(torch.unbind(x, dim=-1)),
     # np.split(x, 3, axis=1) of 6 columns: three sections of size 2.
     "split_sections": lambda torch, x: list(torch.split(x, 2, dim=1)),
     # np.split(x, [1, 3], axis=0) of 5 rows: rows [0:1], [1:3], [3:5], sizes 1, 2, 2.
