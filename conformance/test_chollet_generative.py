@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pytest
 from harness.realdata import require_real_data
+from harness.summaries import read_summary as _read_summary
 from PIL import Image
 
 from nnspec.zoo import chollet_generative as cg
@@ -25,31 +26,11 @@ def fresh(nn):
     nn.backend.clear_session()
 
 
-_ROW = re.compile(r"^(\S+) \((\w+)\)\s+(\[.*?\]|\([^)]*\))\s+(\d+)\s*(\S+\[\d+\]\[\d+\])?\s*$")
-_MORE = re.compile(r"^\s+(\S+\[\d+\]\[\d+\])\s*$")
-_TOTAL = re.compile(r"^(Total|Trainable|Non-trainable) params: ([\d,]+)$")
 
 
 def read_summary(model):
-    """(rows, totals) of ``model.summary()`` printed 240 wide (no cell cut): (name, type, shape, params[, the
-    "Connected to" cells])."""
-    lines = []
-    model.summary(line_length=240, print_fn=lines.append)
-    graph = "Connected to" in lines[1]
-    rows, totals = [], {}
-    for line in lines:
-        m = _ROW.match(line)
-        if m:
-            rows.append((m[1], m[2], m[3], int(m[4])) + ((tuple(c for c in [m[5]] if c),) if graph else ()))
-            continue
-        m = _MORE.match(line)
-        if m and graph and rows:
-            rows[-1] = rows[-1][:4] + (rows[-1][4] + (m[1],),)
-            continue
-        m = _TOTAL.match(line)
-        if m:
-            totals[m[1]] = int(m[2].replace(",", ""))
-    return rows, totals
+    """(rows, totals) of ``model.summary()`` printed 240 characters wide (no cell cut): harness/summaries.py."""
+    return _read_summary(model, line_length=240)
 
 
 # -- the rows (notes §2.53 / §2.54 "Derived params", in a fresh session) --------------------------------------------

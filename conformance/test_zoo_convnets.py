@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 import pytest
 from harness.realdata import require_real_data
+from harness.summaries import read_summary as _read_summary
 
 from nnspec import cli, zoo
 from nnspec.zoo import convnets, recipes
@@ -46,9 +47,6 @@ def fresh(nn):
 
 # -- reading a summary -------------------------------------------------------------------------------------------
 
-_ROW = re.compile(r"^(\S+) \((\w+)\)\s+(\([^)]*\)|multiple)\s+(\d+)\s*(\S+\[\d+\]\[\d+\])?\s*$")
-_MORE = re.compile(r"^\s+(\S+\[\d+\]\[\d+\])\s*$")
-_TOTAL = re.compile(r"^(Total|Trainable|Non-trainable) params: ([\d,]+)$")
 
 
 def summary_lines(model, line_length=None):
@@ -58,24 +56,8 @@ def summary_lines(model, line_length=None):
 
 
 def read_summary(model):
-    """(rows, totals) of ``model.summary()`` printed 160 characters wide (no cell cut): rows are
-    (name, type, output shape, params), with a fifth item for graphs, the tuple of their "Connected to" cells."""
-    lines = summary_lines(model, line_length=160)
-    graph = "Connected to" in lines[1]
-    rows, totals = [], {}
-    for line in lines:
-        m = _ROW.match(line)
-        if m:
-            rows.append((m[1], m[2], m[3], int(m[4])) + ((tuple(c for c in [m[5]] if c),) if graph else ()))
-            continue
-        m = _MORE.match(line)
-        if m and graph and rows:
-            rows[-1] = rows[-1][:4] + (rows[-1][4] + (m[1],),)
-            continue
-        m = _TOTAL.match(line)
-        if m:
-            totals[m[1]] = int(m[2].replace(",", ""))
-    return rows, totals
+    """(rows, totals) of ``model.summary()`` printed 160 characters wide (no cell cut): harness/summaries.py."""
+    return _read_summary(model, line_length=160)
 
 
 def keras2(rows):
