@@ -39,7 +39,6 @@ class values_scope:
 
     def __init__(self, mark=()):
         self.values, self.mark = {}, set(mark)
-        self.missing = []
 
     def __enter__(self):
         self._token = _VALUES.set(self)
@@ -47,10 +46,6 @@ class values_scope:
 
     def __exit__(self, *exc):
         _VALUES.reset(self._token)
-
-
-def active_scope():
-    return _VALUES.get()
 
 
 def record_values(tensors, values):
@@ -82,8 +77,9 @@ def resolve(x, scope):
 
 # -- ops on KerasTensors ------------------------------------------------------------------------------------------
 
-def _flatten(args):
-    """(the KerasTensors among args / kwargs values and one level of lists, a function putting values back)."""
+def _scanner():
+    """(the KerasTensors found so far, ``scan(arg)`` -> a spec of arg with each KerasTensor (also one level down
+    in lists and tuples) replaced by its index in the found list)."""
     found = []
 
     def scan(a):
@@ -94,40 +90,41 @@ def _flatten(args):
             return (type(a), [scan(b) for b in a])
         return ("const", a)
 
-    def fill(spec, values):
-        kind, payload = spec
-        if kind == "kt":
-            return values[payload]
-        if kind == "const":
-            return payload
-        return kind(fill(s, values) for s in payload)
+    return found, scan
 
-    return found, scan, fill
+
+def _fill(spec, values):
+    """The argument a spec of ``scan`` describes, with ``values`` in place of the KerasTensors."""
+    kind, payload = spec
+    if kind == "kt":
+        return values[payload]
+    if kind == "const":
+        return payload
+    return kind(_fill(s, values) for s in payload)
 
 
 def call_symbolic(fn, args, kwargs):
     """An op called with KerasTensors: run on their values in a model's step, else record an OpLayer node."""
-    found, scan, fill = _flatten(args)
+    found, scan = _scanner()
     specs = [scan(a) for a in args]
     kspecs = {k: scan(v) for k, v in kwargs.items()}
     scope = _VALUES.get()
     if scope is not None:
         values = [resolve(t, scope) for t in found]
-        return fn(*[fill(s, values) for s in specs], **{k: fill(s, values) for k, s in kspecs.items()})
-    return OpLayer(fn, specs, kspecs, fill)(found if len(found) > 1 else found[0])
+        return fn(*[_fill(s, values) for s in specs], **{k: _fill(s, values) for k, s in kspecs.items()})
+    return OpLayer(fn, specs, kspecs)(found if len(found) > 1 else found[0])
 
 
 class OpLayer(Layer):
     """A node of the layer graph that applies one op (with its constant arguments) to KerasTensors."""
 
-    def __init__(self, fn, specs, kspecs, fill):
+    def __init__(self, fn, specs, kspecs):
         super().__init__(name=f"{fn.__name__}_op_{next(_UIDS)}")
-        self.fn, self.specs, self.kspecs, self._fill = fn, specs, kspecs, fill
+        self.fn, self.specs, self.kspecs = fn, specs, kspecs
 
     def call(self, inputs):
         values = inputs if isinstance(inputs, list) else [inputs]
-        return self.fn(*[self._fill(s, values) for s in self.specs],
-                       **{k: self._fill(s, values) for k, s in self.kspecs.items()})
+        return self.fn(*[_fill(s, values) for s in self.specs], **{k: _fill(s, values) for k, s in self.kspecs.items()})
 
     def _run_on(self, shapes, dtypes, impl, size):
         from ..ops import zeros
@@ -165,7 +162,7 @@ class GradientsLayer(Layer):
         from ..tape import gradients
         loss, rest = inputs[0], list(inputs[1:])
         xs = [rest.pop(0) if s is True else s for s in self.sources]
-        return [g for g in gradients(loss, xs)]
+        return gradients(loss, xs)
 
     def _call_symbolic(self, inputs, kwargs):
         self.output_dtype = inputs[0].dtype
@@ -254,28 +251,15 @@ class Function:
         self._marks = _gradient_sources(self.outputs)
 
     def __call__(self, inputs):
-        from ..ops import as_tensor
+        from ..tensor import Tensor, to_array
         if len(inputs) != len(self.inputs):
             raise ValueError(f"K.function expects {len(self.inputs)} input array(s), got {len(inputs)}")
-        impl = self.inputs[0].impl
-        values = []
-        for kt, value in zip(self.inputs, inputs):
-            t = as_tensor(np.asarray(value, dtype=kt.dtype) if not hasattr(value, "impl") else value,
-                          dtype=kt.dtype) if impl is None else _impl_tensor(value, kt.dtype, impl)
-            if id(kt) in self._marks:
-                t._requires_grad = True
-            values.append(t)
+        # fresh tensors (the graph walk marks those that gradients are taken with respect to)
+        values = [Tensor(to_array(value, kt.dtype, kt.impl)) for kt, value in zip(self.inputs, inputs)]
         with values_scope(mark=self._marks):
             outs = self._net._run_graph(values, training=None)
         outs = outs if isinstance(outs, list) else [outs]
         return [o.numpy() for o in outs]
-
-
-def _impl_tensor(value, dtype, impl):
-    from ..tensor import Tensor, to_array
-    if isinstance(value, Tensor):
-        return Tensor(value.data)
-    return Tensor(to_array(np.asarray(value, dtype=dtype), dtype, impl))
 
 
 def function(inputs, outputs, updates=None, **kwargs):

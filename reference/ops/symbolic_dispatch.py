@@ -25,5 +25,4 @@ def traceable(fn):
             from ..engine.symbolic import call_symbolic
             return call_symbolic(fn, args, kwargs)
         return fn(*args, **kwargs)
-    op.__wrapped_op__ = fn
     return op
