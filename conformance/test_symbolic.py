@@ -93,6 +93,27 @@ def test_function_argument_errors(nn):
         K.function([np.zeros(3)], [y])
 
 
+def test_losses_and_metrics_on_keras_tensors_outside_a_model(nn):
+    """nn.losses.* / nn.metrics.* on layer outputs record graph nodes that K.function evaluates, as in Keras 2
+    (``K.function([x, t], [metrics.categorical_accuracy(t, y)])``)."""
+    K = nn.backend
+    x, dense, y = _dense_tanh(nn)
+    t = nn.Input(shape=(3,))
+    acc = nn.metrics.categorical_accuracy(t, y)
+    mse = nn.losses.mean_squared_error(t, y)
+    bin_acc = nn.metrics.binary_accuracy(t, y)
+    assert acc.shape == (None,) and mse.shape == (None,) and bin_acc.shape == (None,)
+    a = np.random.default_rng(2).random((6, 4)).astype(np.float32)
+    target = np.eye(3, dtype=np.float32)[[0, 1, 2, 2, 1, 0]]
+    got_acc, got_mse, got_bin = K.function([x, t], [acc, mse, bin_acc])([a, target])
+    w, b = (v.astype(np.float64) for v in dense.get_weights())
+    h = np.tanh(a.astype(np.float64) @ w + b)
+    np.testing.assert_array_equal(got_acc, (h.argmax(-1) == target.argmax(-1)).astype(np.float32))
+    np.testing.assert_allclose(got_mse, np.mean((h - target) ** 2, axis=-1), rtol=1e-5)
+    np.testing.assert_allclose(got_bin, np.mean(target == np.round(h), axis=-1), rtol=1e-6)
+    assert nn.metrics.mse is nn.losses.mse is nn.losses.get("mean_squared_error")
+
+
 def _vae_like(nn):
     """An encoder giving mu and log_var and a decoder from both (no sampling: the loss is exact)."""
     inp = nn.Input(shape=(3,))

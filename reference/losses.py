@@ -25,6 +25,7 @@ import math
 
 from . import config
 from . import ops as O
+from .ops.symbolic_dispatch import traceable
 
 
 def _pair(y_true, y_pred):
@@ -33,18 +34,21 @@ def _pair(y_true, y_pred):
     return O.cast(y_true, y_pred.dtype), y_pred
 
 
+@traceable
 def mean_squared_error(y_true, y_pred):
     """mean((y_pred - y_true)^2, axis=-1)."""
     y_true, y_pred = _pair(y_true, y_pred)
     return O.mean(O.square(O.subtract(y_pred, y_true)), axis=-1)
 
 
+@traceable
 def mean_absolute_error(y_true, y_pred):
     """mean(|y_pred - y_true|, axis=-1)."""
     y_true, y_pred = _pair(y_true, y_pred)
     return O.mean(O.abs(O.subtract(y_pred, y_true)), axis=-1)
 
 
+@traceable
 def mean_absolute_percentage_error(y_true, y_pred):
     """100 * mean(|(y_true - y_pred) / clip(|y_true|, eps, inf)|, axis=-1)."""
     y_true, y_pred = _pair(y_true, y_pred)
@@ -53,6 +57,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     return O.multiply(O.mean(diff, axis=-1), 100.0)
 
 
+@traceable
 def mean_squared_logarithmic_error(y_true, y_pred):
     """mean((log(clip(y_pred, eps, inf) + 1) - log(clip(y_true, eps, inf) + 1))^2, axis=-1)."""
     y_true, y_pred = _pair(y_true, y_pred)
@@ -62,18 +67,21 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     return O.mean(O.square(O.subtract(first, second)), axis=-1)
 
 
+@traceable
 def squared_hinge(y_true, y_pred):
     """mean(max(1 - y_true * y_pred, 0)^2, axis=-1); labels are expected in {-1, 1} (no remapping)."""
     y_true, y_pred = _pair(y_true, y_pred)
     return O.mean(O.square(O.maximum(O.subtract(1.0, O.multiply(y_true, y_pred)), 0.0)), axis=-1)
 
 
+@traceable
 def hinge(y_true, y_pred):
     """mean(max(1 - y_true * y_pred, 0), axis=-1); labels are expected in {-1, 1} (no remapping)."""
     y_true, y_pred = _pair(y_true, y_pred)
     return O.mean(O.maximum(O.subtract(1.0, O.multiply(y_true, y_pred)), 0.0), axis=-1)
 
 
+@traceable
 def categorical_hinge(y_true, y_pred):
     """max(0, max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1) over the last axis."""
     y_true, y_pred = _pair(y_true, y_pred)
@@ -82,6 +90,7 @@ def categorical_hinge(y_true, y_pred):
     return O.maximum(0.0, O.add(O.subtract(neg, pos), 1.0))
 
 
+@traceable
 def logcosh(y_true, y_pred):
     """mean(log(cosh(x)), axis=-1) for x = y_pred - y_true, as Keras 2.2.4 writes it:
     x + softplus(-2x) - log(2), which never overflows."""
@@ -90,18 +99,21 @@ def logcosh(y_true, y_pred):
     return O.mean(O.subtract(O.add(x, O.softplus(O.multiply(x, -2.0))), math.log(2.0)), axis=-1)
 
 
+@traceable
 def categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     """-sum(y_true * log(clip(y_pred / sum(y_pred), eps, 1 - eps)), axis); from logits, the stable
     softmax crossentropy along ``axis`` (``K.categorical_crossentropy``)."""
     return O.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
 
 
+@traceable
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     """Integer targets (shape y_pred's without the class axis, or with a trailing 1; floats truncate)
     against probabilities (clipped, logged) or logits (``K.sparse_categorical_crossentropy``)."""
     return O.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
 
 
+@traceable
 def binary_crossentropy(y_true, y_pred, from_logits=False):
     """mean(K.binary_crossentropy(y_true, y_pred), axis=-1): probabilities clipped to [eps, 1 - eps]
     and converted to logits, then the stable sigmoid crossentropy."""
@@ -109,6 +121,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False):
     return O.mean(O.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=-1)
 
 
+@traceable
 def kullback_leibler_divergence(y_true, y_pred):
     """sum(t * log(t / p), axis=-1) with t and p clipped to [eps, 1]."""
     y_true, y_pred = _pair(y_true, y_pred)
@@ -118,6 +131,7 @@ def kullback_leibler_divergence(y_true, y_pred):
     return O.sum(O.multiply(y_true, O.log(O.divide(y_true, y_pred))), axis=-1)
 
 
+@traceable
 def poisson(y_true, y_pred):
     """mean(y_pred - y_true * log(y_pred + eps), axis=-1)."""
     y_true, y_pred = _pair(y_true, y_pred)
@@ -130,6 +144,7 @@ def _l2_normalize(x, axis):
     return O.divide(x, O.sqrt(O.maximum(sq, 1e-12)))
 
 
+@traceable
 def cosine_proximity(y_true, y_pred):
     """-sum(l2_normalize(y_true) * l2_normalize(y_pred), axis=-1): -1 when the vectors point the same way."""
     y_true, y_pred = _pair(y_true, y_pred)

@@ -26,6 +26,7 @@ import numpy as np
 from . import config
 from . import losses as _losses
 from . import ops as O
+from .ops.symbolic_dispatch import traceable
 from .losses import (  # noqa: F401  (re-exported: every loss is a metric)
     KLD,
     MAE,
@@ -60,6 +61,7 @@ def _floatx_mean(x, axis=-1):
     return O.mean(O.cast(x, config.floatx()), axis=axis)
 
 
+@traceable
 def binary_accuracy(y_true, y_pred):
     """mean(y_true == round(y_pred), axis=-1): a threshold of 0.5 by rounding half to even, so a
     prediction of exactly 0.5 counts as class 0."""
@@ -67,6 +69,7 @@ def binary_accuracy(y_true, y_pred):
     return _floatx_mean(O.equal(y_true, O.round(y_pred)), axis=-1)
 
 
+@traceable
 def categorical_accuracy(y_true, y_pred):
     """argmax(y_true, -1) == argmax(y_pred, -1), as floatx; ties go to the first maximum."""
     y_true, y_pred = O.tensors(y_true, y_pred)
@@ -83,6 +86,7 @@ def _sparse_labels(y_true, y_pred):
     return y_true
 
 
+@traceable
 def sparse_categorical_accuracy(y_true, y_pred):
     """y_true == float(argmax(y_pred, -1)), as floatx.
 
@@ -96,6 +100,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
     return O.cast(O.equal(O.cast(y_true, config.floatx()), labels), config.floatx())
 
 
+@traceable
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
     """mean(in_top_k(y_pred, argmax(y_true, -1), k)): Keras 2.2.4 averages over the batch, so this is
     a scalar (Keras 2.2.5 returns one value per sample). y_pred must be (batch, classes)."""
@@ -103,6 +108,7 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
     return _floatx_mean(O.in_top_k(y_pred, O.argmax(y_true, -1), k), axis=-1)
 
 
+@traceable
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
     """mean(in_top_k(y_pred, int(flatten(y_true)), k)), a scalar as in Keras 2.2.4.
 
