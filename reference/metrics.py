@@ -26,7 +26,6 @@ import numpy as np
 from . import config
 from . import losses as _losses
 from . import ops as O
-from .ops.symbolic_dispatch import traceable
 from .losses import (  # noqa: F401  (re-exported: every loss is a metric)
     KLD,
     MAE,
@@ -54,6 +53,7 @@ from .losses import (  # noqa: F401  (re-exported: every loss is a metric)
     sparse_categorical_crossentropy,
     squared_hinge,
 )
+from .ops.symbolic_dispatch import traceable
 
 
 def _floatx_mean(x, axis=-1):
