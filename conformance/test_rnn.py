@@ -803,3 +803,75 @@ def test_fused_gru_output_gradient_equals_the_composed_vjp(nn, act):
                                                 [z, xh, n, h], [r.standard_normal((3, 4))])
     for f, c in zip(fused, composed):
         np.testing.assert_allclose(f, c, rtol=1e-12, atol=1e-14)
+
+
+# -- whole recurrences (one op for the time loop) against the loop of step ops ----------------------------------
+
+def _recurrence_and_steps(nn, fn, inputs, seeds):
+    """Outputs and first-order gradients of <fn(inputs, mask), seeds> without a mask (the recurrence op) and
+    with an all-true mask (K.rnn's loop of step ops: the definition)."""
+    batch, steps = inputs[0].shape[:2]
+    results = []
+    for mask in (None, np.ones((batch, steps), bool)):
+        xs = [nn.Variable(a) for a in inputs]
+        with nn.GradientTape() as tape:
+            outs = fn(xs, mask)
+            loss = nn.ops.sum(nn.ops.stack([nn.ops.sum(nn.ops.multiply(o, nn.constant(s)))
+                                            for o, s in zip(outs, seeds)]))
+        results.append(([o.numpy() for o in outs], [g.numpy() for g in tape.gradient(loss, xs)]))
+    return results
+
+
+@pytest.mark.parametrize("batch", [3, 69, 301, 517])  # 1, 2, 4 and 8 batch rows per block on accel
+@pytest.mark.parametrize("dtype,tol", [("float64", 1e-10), ("float32", 2e-5)])
+def test_lstm_recurrence_equals_the_step_loop(nn, batch, dtype, tol):
+    r = np.random.default_rng(batch)
+    steps, d, units = 7, 5, 6
+    inputs = [r.uniform(-1, 1, (batch, steps, d)), r.uniform(-0.6, 0.6, (d, 4 * units)),
+              r.uniform(-0.5, 0.5, (units, 4 * units)), r.uniform(-0.2, 0.2, 4 * units),
+              r.uniform(-1, 1, (batch, units)), r.uniform(-1, 1, (batch, units))]
+    inputs = [a.astype(dtype) for a in inputs]
+    seeds = [r.standard_normal(s).astype(dtype) for s in [(batch, units), (batch, steps, units), (batch, units)]]
+
+    def fn(xs, mask):
+        x, w, rw, b, h, c = xs
+        last, outputs, states = nn.ops.lstm(x, w, rw, b, initial_state=[h, c], mask=mask, go_backwards=True)
+        return last, outputs, states[1]
+
+    (fused, fused_grads), (loop, loop_grads) = _recurrence_and_steps(nn, fn, inputs, seeds)
+    for a, b in zip(fused + fused_grads, loop + loop_grads):
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("act,ract", [("tanh", "hard_sigmoid"), ("relu", "sigmoid"), ("linear", "tanh"),
+                                      ("sigmoid", "relu"), ("hard_sigmoid", "linear")])
+def test_lstm_recurrence_activations_and_second_order(nn, act, ract):
+    """Every named activation pair, and a gradient of a gradient (the recorded backward runs the step loop)."""
+    r = np.random.default_rng(7)
+    batch, steps, units = 4, 5, 3
+    x = r.uniform(-1.5, 1.5, (batch, steps, 4 * units))
+    rw = r.uniform(-0.7, 0.7, (units, 4 * units))
+    h0, c0 = r.uniform(-1, 1, (batch, units)), r.uniform(-1, 1, (batch, units))
+
+    def penalty(use_op):
+        xs = [nn.Variable(a) for a in (x, rw, h0, c0)]
+        with nn.GradientTape() as outer:
+            with nn.GradientTape() as inner:
+                if use_op:
+                    hs, cs = nn.ops.lstm_recurrence(*xs, activation=act, recurrent_activation=ract)
+                else:  # the definition: lstm_cell steps
+                    xt, rk, h, c = xs
+                    hs, cs = [], []
+                    for x_t in nn.ops.unstack(xt, axis=1):
+                        h, c = nn.ops.lstm_cell(x_t, nn.ops.matmul(h, rk), c, activation=act,
+                                                recurrent_activation=ract)
+                        hs.append(h)
+                        cs.append(c)
+                    hs, cs = nn.ops.stack(hs, axis=1), nn.ops.stack(cs, axis=1)
+                loss = nn.ops.sum(nn.ops.square(hs)) + nn.ops.sum(cs)
+            g = inner.gradient(loss, xs[0])
+            gn = nn.ops.sum(nn.ops.square(g))
+        return [hs.numpy(), cs.numpy(), g.numpy()] + [t.numpy() for t in outer.gradient(gn, xs)]
+
+    for a, b in zip(penalty(True), penalty(False)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)

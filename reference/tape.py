@@ -26,7 +26,9 @@ _seq = itertools.count()  # creation order of nodes = a topological order
 class Node:
     """One recorded op application."""
 
-    __slots__ = ("op", "inputs", "outputs", "out_meta", "vjp", "attrs", "needs", "seq")
+    # saved: arrays a fused op keeps for its first-order backward (see ops.core.apply_saving); raw arrays,
+    # not tensors, so that a node never holds its own outputs alive (no reference cycle to wait for).
+    __slots__ = ("op", "inputs", "outputs", "out_meta", "vjp", "attrs", "needs", "seq", "saved")
 
     def __init__(self, op, inputs, outputs, vjp, attrs, needs):
         self.op = op
@@ -37,6 +39,7 @@ class Node:
         self.attrs = attrs
         self.needs = needs
         self.seq = next(_seq)
+        self.saved = ()
 
     @property
     def output(self):
@@ -71,6 +74,7 @@ def record(op, inputs, outputs, vjp, attrs):
         if tape._recording and any(tape._watches(t) for t in inputs):
             tape._nodes.append(node)
             tape._ids.update(id(o) for o in outputs)
+    return node
 
 
 def grad_enabled():
@@ -278,8 +282,10 @@ class GradientTape:
         return reshape(stack(rows), target.shape + source.shape)
 
 
-def _graph_nodes(targets):
-    """Nodes reachable from ``targets`` through creator links, newest first."""
+def _graph_nodes(targets, stop=()):
+    """Nodes reachable from ``targets`` through creator links, newest first; the walk does not go past
+    the tensors in ``stop``."""
+    stop = {id(t) for t in stop}
     seen, stack = set(), [t._node for t in targets if t._node is not None]
     nodes = []
     while stack:
@@ -288,9 +294,22 @@ def _graph_nodes(targets):
             continue
         seen.add(id(n))
         nodes.append(n)
-        stack.extend(i._node for i in n.inputs if i._node is not None)
+        stack.extend(i._node for i in n.inputs if i._node is not None and id(i) not in stop)
     nodes.sort(key=lambda n: n.seq, reverse=True)
     return nodes
+
+
+def vjp_by_recomputing(forward, inputs, output_grads):
+    """The gradients of ``forward(*inputs)`` (a tuple of tensors) w.r.t. ``inputs`` for ``output_grads``,
+    by running the forward again with ops and differentiating that, with the backward recorded.
+
+    For the VJP of a fused op whose definition is a composition of ops (a whole recurrent sequence):
+    called where the backward itself is recorded, it gives gradients of any order.
+    """
+    with _enable_grad():
+        outputs = forward(*inputs)
+        grads = _backprop(list(zip(outputs, output_grads)), _graph_nodes(outputs, stop=inputs))
+    return tuple(grads.get(id(t)) for t in inputs)
 
 
 def gradients(loss, variables, grad_ys=None):

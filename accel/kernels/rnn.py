@@ -13,6 +13,7 @@ One kernel is compiled per (activation, recurrent activation) pair on first use.
 import functools
 
 import cupy
+from nnspec.reference.kernels import rnn as ref
 
 _PREAMBLE = """
 template <typename T> __device__ T nnspec_rnn_tanh(T v) { return tanh(v); }
@@ -232,7 +233,199 @@ def gru_cell_reset_after_grad(xp, x, m, h, g, activation="tanh", recurrent_activ
     return dx, dm, dh
 
 
-OVERRIDES = {"lstm_cell": lstm_cell, "gru_reset_gate": gru_reset_gate, "gru_output": gru_output,
+# -- whole recurrences: persistent kernels ------------------------------------------------------------------------
+# One launch runs every timestep. A block owns ``rows`` batch rows for the whole sequence and keeps their
+# states and the step's pre-activations in shared memory; each step is the recurrent matmul (thread j of the
+# gate columns reads column j of the recurrent kernel, coalesced, from L1/L2, once for all the block's rows),
+# a barrier, the gate math, a barrier. Batch rows are independent, so no grid-wide synchronisation is needed.
+# The backward runs the steps in reverse: the gate gradients, then dh_{t-1} = da_t @ recurrent_kernel^T
+# (from a transposed copy, coalesced). The recurrent kernel's gradient is one cuBLAS matmul in the op.
+# Shapes whose working set does not fit in shared memory, and dtypes other than float32 / float64, run the
+# reference's loop on CuPy arrays.
+
+_SHARED_BYTES = 48 * 1024
+_CTYPES = {"float32": "float", "float64": "double"}
+
+_LSTM_RECURRENCE = r"""
+extern "C" __global__ void nnspec_lstm_recurrence(
+        const T* __restrict__ x, const T* __restrict__ U, const T* __restrict__ h0, const T* __restrict__ c0,
+        T* __restrict__ hs, T* __restrict__ cs, T* __restrict__ pre, const int B, const int steps, const int u) {
+    extern __shared__ unsigned char smem[];
+    T* sh = (T*)smem;          // ROWS x u: h_{t-1}
+    T* sc = sh + ROWS * u;     // ROWS x u: c_{t-1}
+    T* sa = sc + ROWS * u;     // ROWS x 4u: this step's pre-activations
+    const int G = 4 * u, b0 = blockIdx.x * ROWS;
+    for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
+        const int b = b0 + k / u, i = k % u;
+        sh[k] = b < B ? h0[(ptrdiff_t)b * u + i] : (T)0;
+        sc[k] = b < B ? c0[(ptrdiff_t)b * u + i] : (T)0;
+    }
+    __syncthreads();
+    for (int t = 0; t < steps; ++t) {
+        for (int j = threadIdx.x; j < G; j += blockDim.x) {
+            T acc[ROWS];
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
+            for (int k = 0; k < u; ++k) {
+                const T w = U[(ptrdiff_t)k * G + j];
+                #pragma unroll
+                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sh[r * u + k], w, acc[r]);
+            }
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) {
+                const int b = b0 + r;
+                if (b < B) {
+                    const ptrdiff_t idx = ((ptrdiff_t)b * steps + t) * G + j;
+                    const T a = x[idx] + acc[r];
+                    sa[r * G + j] = a;
+                    pre[idx] = a;
+                }
+            }
+        }
+        __syncthreads();
+        for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
+            const int r = k / u, i = k % u, b = b0 + r;
+            if (b >= B) continue;
+            const T* a = sa + r * G;
+            const T ig = RACT(a[i]), fg = RACT(a[u + i]), g = ACT(a[2 * u + i]), og = RACT(a[3 * u + i]);
+            const T c = fg * sc[k] + ig * g;
+            const T h = og * ACT(c);
+            sc[k] = c;
+            sh[k] = h;
+            const ptrdiff_t o = ((ptrdiff_t)b * steps + t) * u + i;
+            hs[o] = h;
+            cs[o] = c;
+        }
+        __syncthreads();
+    }
+}
+
+extern "C" __global__ void nnspec_lstm_recurrence_grad(
+        const T* __restrict__ pre, const T* __restrict__ UT, const T* __restrict__ c0, const T* __restrict__ cs,
+        const T* __restrict__ ghs, const T* __restrict__ gcs, T* __restrict__ da, T* __restrict__ dh0,
+        T* __restrict__ dc0, const int B, const int steps, const int u) {
+    extern __shared__ unsigned char smem[];
+    T* sdh = (T*)smem;         // ROWS x u: gradient reaching h_t from step t+1
+    T* sdc = sdh + ROWS * u;   // ROWS x u: gradient reaching c_t from step t+1
+    T* sda = sdc + ROWS * u;   // ROWS x 4u: this step's pre-activation gradients
+    const int G = 4 * u, b0 = blockIdx.x * ROWS;
+    for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) { sdh[k] = (T)0; sdc[k] = (T)0; }
+    for (int k = threadIdx.x; k < ROWS * G; k += blockDim.x) sda[k] = (T)0;
+    __syncthreads();
+    for (int t = steps - 1; t >= 0; --t) {
+        for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
+            const int r = k / u, i = k % u, b = b0 + r;
+            if (b >= B) continue;
+            const ptrdiff_t row = (ptrdiff_t)b * steps + t;
+            const T* a = pre + row * G;
+            const T cp = t > 0 ? cs[(row - 1) * u + i] : c0[(ptrdiff_t)b * u + i];
+            const T gh = ghs[row * u + i] + sdh[k];
+            const T gc = gcs[row * u + i] + sdc[k];
+            T ig, di, fg, df, g, dg, og, dout, tc, dt;
+            RACT_D(a[i], ig, di);
+            RACT_D(a[u + i], fg, df);
+            ACT_D(a[2 * u + i], g, dg);
+            RACT_D(a[3 * u + i], og, dout);
+            ACT_D(fg * cp + ig * g, tc, dt);
+            const T dc = gc + gh * og * dt;
+            const T d0 = dc * g * di, d1 = dc * cp * df, d2 = dc * ig * dg, d3 = gh * tc * dout;
+            T* out = da + row * G;
+            out[i] = d0; out[u + i] = d1; out[2 * u + i] = d2; out[3 * u + i] = d3;
+            T* s = sda + r * G;
+            s[i] = d0; s[u + i] = d1; s[2 * u + i] = d2; s[3 * u + i] = d3;
+            sdc[k] = dc * fg;
+        }
+        __syncthreads();
+        for (int i = threadIdx.x; i < u; i += blockDim.x) {
+            T acc[ROWS];
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
+            for (int j = 0; j < G; ++j) {
+                const T w = UT[(ptrdiff_t)j * u + i];
+                #pragma unroll
+                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sda[r * G + j], w, acc[r]);
+            }
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) sdh[r * u + i] = acc[r];
+        }
+        __syncthreads();
+    }
+    for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
+        const int b = b0 + k / u, i = k % u;
+        if (b < B) { dh0[(ptrdiff_t)b * u + i] = sdh[k]; dc0[(ptrdiff_t)b * u + i] = sdc[k]; }
+    }
+}
+"""
+
+
+@functools.cache
+def _recurrence_module(source, dtype, act, ract, rows):
+    defines = (f"typedef {_CTYPES[dtype]} T;\n#define ROWS {rows}\n"
+               f"#define ACT {_fn(act)}<T>\n#define RACT {_fn(ract)}<T>\n"
+               f"#define ACT_D {_fn(act)}_d<T>\n#define RACT_D {_fn(ract)}_d<T>\n")
+    return cupy.RawModule(code=_PREAMBLE + defines + source, options=_OPTIONS)
+
+
+def _rows(batch, shared_per_row):
+    """Batch rows per block: enough blocks to spread over the GPU (32 or more where the batch allows), more
+    rows per block to read the recurrent kernel fewer times, within the shared memory."""
+    rows = 1
+    while rows < 8 and -(-batch // (2 * rows)) >= 32 and 2 * rows * shared_per_row <= _SHARED_BYTES:
+        rows *= 2
+    return rows
+
+
+def _recurrence_launch(dtype, units, gates, batch):
+    """(rows, threads, shared bytes) for a persistent recurrence kernel, or None where it cannot run."""
+    if str(dtype) not in _CTYPES:
+        return None
+    per_row = (gates + 2) * units * dtype.itemsize
+    if per_row > _SHARED_BYTES:
+        return None
+    rows = _rows(batch, per_row)
+    threads = min(1024, -(-gates * units // 32) * 32)
+    return rows, threads, rows * per_row
+
+
+def lstm_recurrence(xp, x, recurrent_kernel, h0, c0, activation="tanh", recurrent_activation="hard_sigmoid"):
+    batch, steps, gates_units = x.shape
+    units = gates_units // 4
+    launch = _recurrence_launch(x.dtype, units, 4, batch)
+    if launch is None:
+        return ref.lstm_recurrence(xp, x, recurrent_kernel, h0, c0, activation, recurrent_activation)
+    rows, threads, shared = launch
+    x, U, h0, c0 = (cupy.ascontiguousarray(a) for a in (x, recurrent_kernel, h0, c0))
+    hs = cupy.empty((batch, steps, units), dtype=x.dtype)
+    cs, pre = cupy.empty_like(hs), cupy.empty_like(x)
+    fn = _recurrence_module(_LSTM_RECURRENCE, str(x.dtype), activation, recurrent_activation,
+                            rows).get_function("nnspec_lstm_recurrence")
+    fn((-(-batch // rows),), (threads,), (x, U, h0, c0, hs, cs, pre, cupy.int32(batch), cupy.int32(steps),
+                                          cupy.int32(units)), shared_mem=shared)
+    return hs, cs, pre
+
+
+def lstm_recurrence_grad(xp, pre, recurrent_kernel, c0, cs, ghs, gcs, activation="tanh",
+                         recurrent_activation="hard_sigmoid"):
+    batch, steps, gates_units = pre.shape
+    units = gates_units // 4
+    launch = _recurrence_launch(pre.dtype, units, 4, batch)
+    if launch is None:
+        return ref.lstm_recurrence_grad(xp, pre, recurrent_kernel, c0, cs, ghs, gcs, activation,
+                                        recurrent_activation)
+    rows, threads, shared = launch
+    UT = cupy.ascontiguousarray(recurrent_kernel.T)
+    pre, c0, cs, ghs, gcs = (cupy.ascontiguousarray(a) for a in (pre, c0, cs, ghs, gcs))
+    da = cupy.empty_like(pre)
+    dh0, dc0 = cupy.empty_like(c0), cupy.empty_like(c0)
+    fn = _recurrence_module(_LSTM_RECURRENCE, str(pre.dtype), activation, recurrent_activation,
+                            rows).get_function("nnspec_lstm_recurrence_grad")
+    fn((-(-batch // rows),), (threads,), (pre, UT, c0, cs, ghs, gcs, da, dh0, dc0, cupy.int32(batch),
+                                          cupy.int32(steps), cupy.int32(units)), shared_mem=shared)
+    return da, dh0, dc0
+
+
+OVERRIDES = {"lstm_recurrence": lstm_recurrence, "lstm_recurrence_grad": lstm_recurrence_grad,
+             "lstm_cell": lstm_cell, "gru_reset_gate": gru_reset_gate, "gru_output": gru_output,
              "gru_cell_reset_after": gru_cell_reset_after, "lstm_cell_grad": lstm_cell_grad,
              "gru_reset_gate_grad": gru_reset_gate_grad, "gru_output_grad": gru_output_grad,
              "gru_cell_reset_after_grad": gru_cell_reset_after_grad}

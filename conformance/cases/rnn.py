@@ -136,6 +136,17 @@ case("simple_rnn_relu_dropout_masks", "simple_rnn",
                                                          dropout_mask=dm, recurrent_dropout_mask=rdm)),
      lambda r: _simple_inputs(r) + dropout_masks(r, 1, (B, D)) + dropout_masks(r, 1, (B, U)), seed=13,
      attrs="relu; injected dropout masks")
+def _lstm_recurrence_inputs(rng, steps=T):
+    x = np.stack([np.concatenate([u(rng, (B, U), -0.8, 0.8) + off for off in LSTM_OFFSETS], axis=1)
+                  for _ in range(steps)], axis=1)
+    return [x, gated(rng, U, LSTM_OFFSETS, 0.4), u(rng, (B, U), -0.5, 0.5), u(rng, (B, U), -0.5, 0.5)]
+
+
+case("lstm_recurrence", "lstm_recurrence", lambda o, x, rw, h, c: list(o.lstm_recurrence(x, rw, h, c)),
+     _lstm_recurrence_inputs, seed=40, attrs="tanh, hard_sigmoid; the whole time loop as one op")
+case("lstm_recurrence_sigmoid_relu", "lstm_recurrence",
+     lambda o, x, rw, h, c: list(o.lstm_recurrence(x, rw, h, c, activation="relu", recurrent_activation="sigmoid")),
+     lambda r: _lstm_recurrence_inputs(r, steps=3), seed=41, attrs="relu, sigmoid")
 case("lstm_sequence", "lstm",
      lambda o, x, w, rw, b, h, c: flat(o.lstm(x, w, rw, b, initial_state=[h, c])), _lstm_inputs, seed=20,
      attrs="tanh, hard_sigmoid")

@@ -115,6 +115,15 @@ def lstm(torch, x, w, rw, b, h, c, ract="hard_sigmoid", dms=None, rdms=None, imp
     return loop(torch, step, proj, [h, c], **kw)
 
 
+def lstm_recurrence(torch, x, rw, h, c, act="tanh", ract="hard_sigmoid"):
+    hs, cs = [], []
+    for t in range(x.shape[1]):
+        h, c = lstm_step(torch, x[:, t], h @ rw, c, act, ract)
+        hs.append(h)
+        cs.append(c)
+    return [torch.stack(hs, dim=1), torch.stack(cs, dim=1)]
+
+
 def gru(torch, x, w, rw, b, h, act="tanh", ract="hard_sigmoid", reset_after=False, dms=None, rdms=None,
         implementation=1, **kw):
     wz, wr, wh = torch_chunk(w, 3)
@@ -194,6 +203,8 @@ TWINS = {
                                                                                      unroll=True),
     "simple_rnn_relu_dropout_masks": lambda torch, x, w, rw, b, h, dm, rdm: simple_rnn(torch, x, w, rw, b, h, "relu",
                                                                                        dm, rdm),
+    "lstm_recurrence": lstm_recurrence,
+    "lstm_recurrence_sigmoid_relu": lambda torch, x, rw, h, c: lstm_recurrence(torch, x, rw, h, c, "relu", "sigmoid"),
     "lstm_sequence": lambda torch, x, w, rw, b, h, c: lstm(torch, x, w, rw, b, h, c),
     "lstm_sequence_sigmoid": torch_lstm,
     "lstm_sequence_backwards_masked": lambda torch, x, w, rw, b, h, c, mk: lstm(torch, x, w, rw, b, h, c,

@@ -31,6 +31,16 @@ def _blocks(a, n):
     return [a[..., k * u:(k + 1) * u] for k in range(n)]
 
 
+def _lstm_gates(xp, a, c, act, ract):
+    """The gate math of an LSTM step from its pre-activations a (batch, 4u): (h, c_new)."""
+    ai, af, ac, ao = _blocks(a, 4)
+    i = ract(xp, ai)
+    f = ract(xp, af)
+    c_new = f * c + i * act(xp, ac)
+    o = ract(xp, ao)
+    return o * act(xp, c_new), c_new
+
+
 @kernel("lstm_cell")
 def lstm_cell(xp, x, m, c, activation="tanh", recurrent_activation="hard_sigmoid"):
     """One LSTM step. x, m: (batch, 4u); c: (batch, u) the previous carry. Returns (h, c_new).
@@ -38,14 +48,29 @@ def lstm_cell(xp, x, m, c, activation="tanh", recurrent_activation="hard_sigmoid
     i = ra(x_i + m_i), f = ra(x_f + m_f), c_new = f * c + i * act(x_c + m_c),
     o = ra(x_o + m_o), h = o * act(c_new).
     """
+    return _lstm_gates(xp, x + m, c, ACTIVATIONS[activation], ACTIVATIONS[recurrent_activation])
+
+
+@kernel("lstm_recurrence")
+def lstm_recurrence(xp, x, recurrent_kernel, h0, c0, activation="tanh", recurrent_activation="hard_sigmoid"):
+    """A whole LSTM sequence from its input projection x (batch, time, 4u) (bias included) and the initial
+    states h0, c0 (batch, u): at each step a = x_t + h_{t-1} @ recurrent_kernel, then ``lstm_cell``'s gate math.
+
+    Returns (hs, cs, a): the states (batch, time, u) after every step and the pre-activations (batch, time,
+    4u), which the first-order backward (``lstm_recurrence_grad``) reads instead of recomputing them.
+    """
     act, ract = ACTIVATIONS[activation], ACTIVATIONS[recurrent_activation]
-    xi, xf, xc, xo = _blocks(x, 4)
-    mi, mf, mc, mo = _blocks(m, 4)
-    i = ract(xp, xi + mi)
-    f = ract(xp, xf + mf)
-    c_new = f * c + i * act(xp, xc + mc)
-    o = ract(xp, xo + mo)
-    return o * act(xp, c_new), c_new
+    batch, steps, _ = x.shape
+    units = h0.shape[-1]
+    hs = xp.empty((batch, steps, units), dtype=x.dtype)
+    cs = xp.empty_like(hs)
+    pre = xp.empty_like(x)
+    h, c = h0, c0
+    for t in range(steps):
+        pre[:, t] = x[:, t] + h @ recurrent_kernel
+        h, c = _lstm_gates(xp, pre[:, t], c, act, ract)
+        hs[:, t], cs[:, t] = h, c
+    return hs, cs, pre
 
 
 @kernel("gru_reset_gate")
@@ -118,12 +143,9 @@ ACTIVATIONS_AND_GRADS = {
 }
 
 
-@kernel("lstm_cell_grad")
-def lstm_cell_grad(xp, x, m, c, gh, gc, activation="tanh", recurrent_activation="hard_sigmoid"):
-    """Gradients of ``lstm_cell`` for the output gradients (gh, gc): (da, dc_prev), da (batch, 4u) the
-    gradient of both pre-activation inputs x and m, dc_prev (batch, u) that of the previous carry c."""
-    act, ract = ACTIVATIONS_AND_GRADS[activation], ACTIVATIONS_AND_GRADS[recurrent_activation]
-    ai, af, ac, ao = _blocks(x + m, 4)
+def _lstm_gates_grad(xp, a, c, gh, gc, act, ract):
+    """Gradients of ``_lstm_gates`` at pre-activations a for (gh, gc): (da, dc_prev)."""
+    ai, af, ac, ao = _blocks(a, 4)
     i, di = ract(xp, ai)
     f, df = ract(xp, af)
     g, dg = act(xp, ac)
@@ -132,6 +154,31 @@ def lstm_cell_grad(xp, x, m, c, gh, gc, activation="tanh", recurrent_activation=
     dc = gc + gh * o * dt
     da = xp.concatenate([dc * g * di, dc * c * df, dc * i * dg, gh * t * do], axis=-1)
     return da, dc * f
+
+
+@kernel("lstm_cell_grad")
+def lstm_cell_grad(xp, x, m, c, gh, gc, activation="tanh", recurrent_activation="hard_sigmoid"):
+    """Gradients of ``lstm_cell`` for the output gradients (gh, gc): (da, dc_prev), da (batch, 4u) the
+    gradient of both pre-activation inputs x and m, dc_prev (batch, u) that of the previous carry c."""
+    return _lstm_gates_grad(xp, x + m, c, gh, gc, ACTIVATIONS_AND_GRADS[activation],
+                            ACTIVATIONS_AND_GRADS[recurrent_activation])
+
+
+@kernel("lstm_recurrence_grad")
+def lstm_recurrence_grad(xp, pre, recurrent_kernel, c0, cs, ghs, gcs, activation="tanh",
+                         recurrent_activation="hard_sigmoid"):
+    """Backpropagation through time of ``lstm_recurrence`` for the gradients (ghs, gcs) of its states:
+    (da, dh0, dc0), da (batch, time, 4u) the gradient of the pre-activations (= that of the input
+    projection; the recurrent kernel's is sum_t h_{t-1}^T da_t, one matmul the op does)."""
+    act, ract = ACTIVATIONS_AND_GRADS[activation], ACTIVATIONS_AND_GRADS[recurrent_activation]
+    steps = pre.shape[1]
+    da = xp.empty_like(pre)
+    dh, dc = xp.zeros_like(c0), xp.zeros_like(c0)
+    for t in range(steps - 1, -1, -1):
+        c_prev = cs[:, t - 1] if t else c0
+        da[:, t], dc = _lstm_gates_grad(xp, pre[:, t], c_prev, ghs[:, t] + dh, gcs[:, t] + dc, act, ract)
+        dh = da[:, t] @ recurrent_kernel.T
+    return da, dh, dc
 
 
 @kernel("gru_reset_gate_grad")

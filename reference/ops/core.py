@@ -33,16 +33,29 @@ def apply(op, inputs, vjp=None, **attrs):
     ``vjp(node, *output_grads) -> tuple of input grads (tensors or None)`` is written with ops.
     A kernel returning a tuple gives a tuple of tensors.
     """
+    outputs, many = _run(op, inputs, attrs)
+    if vjp is not None:
+        record(op, inputs, outputs, vjp, attrs)
+    return outputs if many else outputs[0]
+
+
+def apply_saving(op, inputs, vjp, returned, **attrs):
+    """``apply`` for a kernel whose VJP needs outputs the op does not hand out (a recurrent sequence's gate
+    pre-activations): returns the first ``returned`` output tensors; the node (if one is recorded) keeps
+    every output's array in ``node.saved``."""
+    outputs, _ = _run(op, inputs, attrs)
+    node = record(op, inputs, outputs, vjp, attrs)
+    if node is not None:
+        node.saved = tuple(o.data for o in outputs)
+    return outputs[:returned]
+
+
+def _run(op, inputs, attrs):
     arrays = [t.data for t in inputs]
     impl = implementation_of(*arrays)
     out = impl.kernel(op)(impl.xp, *arrays, **attrs)
-    if isinstance(out, tuple):
-        outputs = tuple(Tensor(impl.xp.asarray(o)) for o in out)
-    else:
-        outputs = (Tensor(impl.xp.asarray(out)),)
-    if vjp is not None:
-        record(op, inputs, outputs, vjp, attrs)
-    return outputs if isinstance(out, tuple) else outputs[0]
+    many = isinstance(out, tuple)
+    return tuple(Tensor(impl.xp.asarray(o)) for o in (out if many else (out,))), many
 
 
 def normalize_axis(axis, ndim, op):

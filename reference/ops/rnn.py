@@ -28,17 +28,17 @@ conformance/spec/conventions/rnn.md.
 """
 
 __all__ = [
-    "RNN_ACTIVATIONS", "gru", "gru_cell_reset_after", "gru_output", "gru_reset_gate", "lstm", "lstm_cell", "rnn",
-    "simple_rnn",
+    "RNN_ACTIVATIONS", "gru", "gru_cell_reset_after", "gru_output", "gru_reset_gate", "lstm", "lstm_cell",
+    "lstm_recurrence", "rnn", "simple_rnn",
 ]
 
-from ..tape import grad_enabled
+from ..tape import grad_enabled, vjp_by_recomputing
 from ..tensor import Tensor
 from . import activation as A
 from . import elementwise as E
 from . import linalg as L
 from . import shape as S
-from .core import apply, as_tensor, tensors
+from .core import apply, apply_saving, as_tensor, tensors
 from .creation import ones_like, zeros
 from .index import getitem
 
@@ -215,6 +215,56 @@ def _gru_cell_reset_after_vjp(n, g):
                     lambda: E.multiply(g, z))
 
 
+# -- whole recurrences ---------------------------------------------------------------------------------------
+# One op for the time loop of a layer without a mask or recurrent dropout: one kernel launch runs every step
+# (accel: a persistent kernel, the recurrent weights read from on-chip caches), and a first-order backward is
+# one kernel for backpropagation through time plus one matmul for the recurrent kernel's gradient. The
+# definition is the loop of step ops (``_lstm_steps``): a backward that is itself recorded (gradients of
+# gradients) differentiates that loop, run again.
+
+def lstm_recurrence(x, recurrent_kernel, h0, c0, activation="tanh", recurrent_activation="hard_sigmoid"):
+    """The LSTM recurrence over a projected sequence: returns (hs, cs), the states after every step.
+
+    x: (batch, time, 4u), the input projection x_t @ kernel + bias in the gate blocks [i | f | c | o];
+    recurrent_kernel: (u, 4u); h0, c0: (batch, u). Step t is ``lstm_cell(x_t, h_{t-1} @ recurrent_kernel,
+    c_{t-1})``; hs, cs: (batch, time, u).
+    """
+    x, recurrent_kernel, h0, c0 = tensors(x, recurrent_kernel, h0, c0)
+    if x.ndim != 3 or x.shape[-1] % 4 or recurrent_kernel.shape != (x.shape[-1] // 4, x.shape[-1]) \
+            or not h0.shape == c0.shape == (x.shape[0], x.shape[-1] // 4) or x.shape[1] == 0:
+        raise ValueError(f"lstm_recurrence: expected x (batch, time >= 1, 4u), recurrent_kernel (u, 4u) and h0, c0 "
+                         f"(batch, u), got {x.shape}, {recurrent_kernel.shape}, {h0.shape}, {c0.shape}")
+    return apply_saving("lstm_recurrence", [x, recurrent_kernel, h0, c0], _lstm_recurrence_vjp, 2,
+                        activation=_check_name(activation, "lstm_recurrence"),
+                        recurrent_activation=_check_name(recurrent_activation, "lstm_recurrence"))
+
+
+def _lstm_steps(x, recurrent_kernel, h, c, activation, recurrent_activation):
+    """``lstm_recurrence`` as a loop of step ops (its definition; differentiable to any order)."""
+    hs, cs = [], []
+    for x_t in S.unstack(x, axis=1):
+        h, c = lstm_cell(x_t, L.matmul(h, recurrent_kernel), c, activation, recurrent_activation)
+        hs.append(h)
+        cs.append(c)
+    return S.stack(hs, axis=1), S.stack(cs, axis=1)
+
+
+def _lstm_recurrence_vjp(n, ghs, gcs, _):
+    x, recurrent_kernel, h0, c0 = n.inputs
+    if grad_enabled():
+        return vjp_by_recomputing(lambda *a: _lstm_steps(*a, **n.attrs), n.inputs, (ghs, gcs))
+    hs, cs, pre = (Tensor(a) for a in n.saved)
+    da, dh0, dc0 = apply("lstm_recurrence_grad", [pre, recurrent_kernel, c0, cs, ghs, gcs], **n.attrs)
+    return E._grads(n, lambda: da, lambda: _recurrent_kernel_grad(h0, hs, da), lambda: dh0, lambda: dc0)
+
+
+def _recurrent_kernel_grad(h0, hs, da):
+    """sum_t h_{t-1}^T da_t as one matmul over (batch * time) rows."""
+    h_prev = S.concatenate([S.expand_dims(h0, 1), getitem(hs, (slice(None), slice(None, -1)))], axis=1)
+    rows = h_prev.shape[0] * h_prev.shape[1]
+    return L._matmul(S.reshape(h_prev, (rows, h_prev.shape[-1])), S.reshape(da, (rows, da.shape[-1])), True, False)
+
+
 # -- the time loop ----------------------------------------------------------------------------------------
 
 def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, constants=None, unroll=False,
@@ -344,6 +394,10 @@ class _Step:
     def _input_bias(self):
         return self.bias
 
+    def fused_recurrence(self):
+        """Whether ``recurrence`` can run the whole time loop as one op (no recurrent dropout, named activations)."""
+        return False
+
     def _per_gate_states(self, h):
         """The previous state as each gate sees it (recurrent dropout), and the state carried on."""
         masks = self.recurrent_dropout_masks
@@ -391,6 +445,15 @@ class LSTMStep(_Step):
         self.state_size = (self.units, self.units)
         self._blocks = _blocks(self.recurrent_kernel, 4) if self.recurrent_dropout_masks and \
             len(self.recurrent_dropout_masks) > 1 else None
+
+    def fused_recurrence(self):
+        return self.recurrent_dropout_masks is None and _fused(self.activation, self.recurrent_activation)
+
+    def recurrence(self, x, states):
+        """The whole time loop over the projected inputs: (outputs, [h, c])."""
+        hs, cs = lstm_recurrence(x, self.recurrent_kernel, *states, self.activation, self.recurrent_activation)
+        last = (slice(None), -1)
+        return hs, [getitem(hs, last), getitem(cs, last)]
 
     def step(self, x, states):
         h, c = states
@@ -496,7 +559,13 @@ def _run(core, inputs, initial_state, go_backwards, mask, unroll):
     if inputs.ndim != 3:
         raise ValueError(f"{core.what}: inputs must be (batch, time, features), got shape {inputs.shape}")
     states = _initial_states(initial_state, inputs, core.state_size, core.what)
-    return rnn(core.step, core.project(inputs), states, go_backwards=go_backwards, mask=mask, unroll=unroll)
+    projected = core.project(inputs)
+    if mask is None and core.fused_recurrence() and inputs.shape[1]:
+        if go_backwards:
+            projected = getitem(projected, (slice(None), slice(None, None, -1)))
+        outputs, states = core.recurrence(projected, states)
+        return getitem(outputs, (slice(None), -1)), outputs, states
+    return rnn(core.step, projected, states, go_backwards=go_backwards, mask=mask, unroll=unroll)
 
 
 def simple_rnn(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, activation="tanh",
