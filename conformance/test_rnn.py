@@ -843,35 +843,109 @@ def test_lstm_recurrence_equals_the_step_loop(nn, batch, dtype, tol):
         np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
 
 
-@pytest.mark.parametrize("act,ract", [("tanh", "hard_sigmoid"), ("relu", "sigmoid"), ("linear", "tanh"),
-                                      ("sigmoid", "relu"), ("hard_sigmoid", "linear")])
+@pytest.mark.parametrize("batch", [3, 69, 301, 517])
+@pytest.mark.parametrize("dtype,tol", [("float64", 1e-10), ("float32", 2e-5)])
+@pytest.mark.parametrize("reset_after,use_bias", [(False, True), (False, False), (True, True), (True, False)])
+def test_gru_recurrence_equals_the_step_loop(nn, batch, dtype, tol, reset_after, use_bias):
+    r = np.random.default_rng(batch)
+    steps, d, units = 7, 5, 6
+    bias = r.uniform(-0.2, 0.2, (2, 3 * units) if reset_after else 3 * units)
+    inputs = [r.uniform(-1, 1, (batch, steps, d)), r.uniform(-0.6, 0.6, (d, 3 * units)),
+              r.uniform(-0.5, 0.5, (units, 3 * units)), r.uniform(-1, 1, (batch, units))] + [bias] * use_bias
+    inputs = [a.astype(dtype) for a in inputs]
+    seeds = [r.standard_normal(s).astype(dtype) for s in [(batch, units), (batch, steps, units)]]
+
+    def fn(xs, mask):
+        x, w, rw, h, *b = xs
+        last, outputs, _ = nn.ops.gru(x, w, rw, b[0] if b else None, initial_state=h, reset_after=reset_after,
+                                      mask=mask, go_backwards=True)
+        return last, outputs
+
+    (fused, fused_grads), (loop, loop_grads) = _recurrence_and_steps(nn, fn, inputs, seeds)
+    for a, b in zip(fused + fused_grads, loop + loop_grads):
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+
+
+def _outputs_and_second_order(nn, inputs, forward):
+    """forward(*inputs) (a list of tensors), the gradient g of sum(out_0^2) + sum(out_1) + ... w.r.t. the
+    first input, and the gradients of sum(g^2) w.r.t. every input (the recorded backward is differentiated)."""
+    xs = [nn.Variable(a) for a in inputs]
+    with nn.GradientTape() as outer:
+        with nn.GradientTape() as inner:
+            outs = forward(*xs)
+            loss = nn.ops.sum(nn.ops.square(outs[0]))
+            for o in outs[1:]:
+                loss = loss + nn.ops.sum(o)
+        g = inner.gradient(loss, xs[0])
+        gn = nn.ops.sum(nn.ops.square(g))
+    return [o.numpy() for o in outs] + [g.numpy()] + [t.numpy() for t in outer.gradient(gn, xs)]
+
+
+RECURRENCE_ACTIVATIONS = [("tanh", "hard_sigmoid"), ("relu", "sigmoid"), ("linear", "tanh"), ("sigmoid", "relu"),
+                          ("hard_sigmoid", "linear")]
+
+
+@pytest.mark.parametrize("act,ract", RECURRENCE_ACTIVATIONS)
 def test_lstm_recurrence_activations_and_second_order(nn, act, ract):
     """Every named activation pair, and a gradient of a gradient (the recorded backward runs the step loop)."""
     r = np.random.default_rng(7)
     batch, steps, units = 4, 5, 3
-    x = r.uniform(-1.5, 1.5, (batch, steps, 4 * units))
-    rw = r.uniform(-0.7, 0.7, (units, 4 * units))
-    h0, c0 = r.uniform(-1, 1, (batch, units)), r.uniform(-1, 1, (batch, units))
+    inputs = [r.uniform(-1.5, 1.5, (batch, steps, 4 * units)), r.uniform(-0.7, 0.7, (units, 4 * units)),
+              r.uniform(-1, 1, (batch, units)), r.uniform(-1, 1, (batch, units))]
 
-    def penalty(use_op):
-        xs = [nn.Variable(a) for a in (x, rw, h0, c0)]
-        with nn.GradientTape() as outer:
-            with nn.GradientTape() as inner:
-                if use_op:
-                    hs, cs = nn.ops.lstm_recurrence(*xs, activation=act, recurrent_activation=ract)
-                else:  # the definition: lstm_cell steps
-                    xt, rk, h, c = xs
-                    hs, cs = [], []
-                    for x_t in nn.ops.unstack(xt, axis=1):
-                        h, c = nn.ops.lstm_cell(x_t, nn.ops.matmul(h, rk), c, activation=act,
-                                                recurrent_activation=ract)
-                        hs.append(h)
-                        cs.append(c)
-                    hs, cs = nn.ops.stack(hs, axis=1), nn.ops.stack(cs, axis=1)
-                loss = nn.ops.sum(nn.ops.square(hs)) + nn.ops.sum(cs)
-            g = inner.gradient(loss, xs[0])
-            gn = nn.ops.sum(nn.ops.square(g))
-        return [hs.numpy(), cs.numpy(), g.numpy()] + [t.numpy() for t in outer.gradient(gn, xs)]
+    def definition(xt, rk, h, c):  # lstm_cell steps
+        hs, cs = [], []
+        for x_t in nn.ops.unstack(xt, axis=1):
+            h, c = nn.ops.lstm_cell(x_t, nn.ops.matmul(h, rk), c, activation=act, recurrent_activation=ract)
+            hs.append(h)
+            cs.append(c)
+        return [nn.ops.stack(hs, axis=1), nn.ops.stack(cs, axis=1)]
 
-    for a, b in zip(penalty(True), penalty(False)):
+    fused = _outputs_and_second_order(
+        nn, inputs, lambda *xs: list(nn.ops.lstm_recurrence(*xs, activation=act, recurrent_activation=ract)))
+    for a, b in zip(fused, _outputs_and_second_order(nn, inputs, definition)):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("act,ract", RECURRENCE_ACTIVATIONS)
+@pytest.mark.parametrize("reset_after", [False, True])
+def test_gru_recurrence_activations_and_second_order(nn, act, ract, reset_after):
+    """Both GRU recurrences against their step ops: every named activation pair, and a gradient of a gradient."""
+    r = np.random.default_rng(8)
+    batch, steps, units = 4, 5, 3
+    inputs = [r.uniform(-1.5, 1.5, (batch, steps, 3 * units)), r.uniform(-0.7, 0.7, (units, 3 * units))] \
+        + [r.uniform(-0.3, 0.3, 3 * units)] * reset_after + [r.uniform(-1, 1, (batch, units))]
+    o = nn.ops
+
+    def definition(xt, rk, *rest):  # gru_reset_gate + gru_output, or gru_cell_reset_after, steps
+        *b, h = rest
+        hs = []
+        for x_t in o.unstack(xt, axis=1):
+            if reset_after:
+                h = o.gru_cell_reset_after(x_t, o.add(o.matmul(h, rk), b[0]), h, activation=act,
+                                           recurrent_activation=ract)
+            else:
+                z, rh = o.gru_reset_gate(x_t[:, :2 * units], o.matmul(h, rk[:, :2 * units]), h,
+                                         recurrent_activation=ract)
+                h = o.gru_output(z, x_t[:, 2 * units:], o.matmul(rh, rk[:, 2 * units:]), h, activation=act)
+            hs.append(h)
+        return [o.stack(hs, axis=1)]
+
+    op = o.gru_recurrence_reset_after if reset_after else o.gru_recurrence
+    fused = _outputs_and_second_order(nn, inputs, lambda *xs: [op(*xs, activation=act, recurrent_activation=ract)])
+    for a, b in zip(fused, _outputs_and_second_order(nn, inputs, definition)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_recurrence_ops_check_their_inputs(nn):
+    x, rk, b, h = np.zeros((2, 3, 6)), np.zeros((2, 6)), np.zeros(6), np.zeros((2, 2))
+    with pytest.raises(ValueError, match="gru_recurrence: expected x"):
+        nn.ops.gru_recurrence(x, rk, np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="gru_recurrence: expected x"):
+        nn.ops.gru_recurrence(x[:, :0], rk, h)
+    with pytest.raises(ValueError, match=r"gru_recurrence_reset_after: .*recurrent_bias \(3u,\)"):
+        nn.ops.gru_recurrence_reset_after(x, rk, np.zeros(4), h)
+    with pytest.raises(ValueError, match="gru_recurrence_reset_after: activation must be"):
+        nn.ops.gru_recurrence_reset_after(x, rk, b, h, activation="softmax")
+    with pytest.raises(ValueError, match="lstm_recurrence: expected x"):
+        nn.ops.lstm_recurrence(x, rk, h, h)

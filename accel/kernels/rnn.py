@@ -240,6 +240,8 @@ def gru_cell_reset_after_grad(xp, x, m, h, g, activation="tanh", recurrent_activ
 # a barrier, the gate math, a barrier. Batch rows are independent, so no grid-wide synchronisation is needed.
 # The backward runs the steps in reverse: the gate gradients, then dh_{t-1} = da_t @ recurrent_kernel^T
 # (from a transposed copy, coalesced). The recurrent kernel's gradient is one cuBLAS matmul in the op.
+# The GRU with the reset gate before the matmul has two products per step (h U_zr, then (r h) U_h), so three
+# barriers per step, forward and backward.
 # Shapes whose working set does not fit in shared memory, and dtypes other than float32 / float64, run the
 # reference's loop on CuPy arrays.
 
@@ -358,6 +360,265 @@ extern "C" __global__ void nnspec_lstm_recurrence_grad(
 """
 
 
+_GRU_RECURRENCE = r"""
+// reset_after=False. Per step: a_zr = x_zr + h_{t-1} @ U[:, :2u] (2u columns), rh = ra(a_r) * h_{t-1},
+// a_h = x_h + rh @ U[:, 2u:] (u columns) and h_t = z h_{t-1} + (1 - z) act(a_h) in the same pass: column i
+// of every row's state is read and written by one thread only.
+extern "C" __global__ void nnspec_gru_recurrence(
+        const T* __restrict__ x, const T* __restrict__ U, const T* __restrict__ h0, T* __restrict__ hs,
+        T* __restrict__ azr, T* __restrict__ rhs, T* __restrict__ ahs, const int B, const int steps, const int u) {
+    extern __shared__ unsigned char smem[];
+    T* sh = (T*)smem;          // ROWS x u: h_{t-1}
+    T* srh = sh + ROWS * u;    // ROWS x u: r * h_{t-1}
+    T* sa = srh + ROWS * u;    // ROWS x 2u: this step's z and r pre-activations
+    const int G = 3 * u, Z = 2 * u, b0 = blockIdx.x * ROWS;
+    for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
+        const int b = b0 + k / u, i = k % u;
+        sh[k] = b < B ? h0[(ptrdiff_t)b * u + i] : (T)0;
+        srh[k] = (T)0;
+    }
+    __syncthreads();
+    for (int t = 0; t < steps; ++t) {
+        for (int j = threadIdx.x; j < Z; j += blockDim.x) {
+            T acc[ROWS];
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
+            for (int k = 0; k < u; ++k) {
+                const T w = U[(ptrdiff_t)k * G + j];
+                #pragma unroll
+                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sh[r * u + k], w, acc[r]);
+            }
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) {
+                const int b = b0 + r;
+                if (b < B) {
+                    const ptrdiff_t row = (ptrdiff_t)b * steps + t;
+                    const T a = x[row * G + j] + acc[r];
+                    sa[r * Z + j] = a;
+                    azr[row * Z + j] = a;
+                }
+            }
+        }
+        __syncthreads();
+        for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
+            const int r = k / u, i = k % u, b = b0 + r;
+            if (b >= B) continue;
+            const T rh = RACT(sa[r * Z + u + i]) * sh[k];
+            srh[k] = rh;
+            rhs[((ptrdiff_t)b * steps + t) * u + i] = rh;
+        }
+        __syncthreads();
+        for (int i = threadIdx.x; i < u; i += blockDim.x) {
+            T acc[ROWS];
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
+            for (int k = 0; k < u; ++k) {
+                const T w = U[(ptrdiff_t)k * G + Z + i];
+                #pragma unroll
+                for (int r = 0; r < ROWS; ++r) acc[r] = fma(srh[r * u + k], w, acc[r]);
+            }
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) {
+                const int b = b0 + r;
+                if (b < B) {
+                    const ptrdiff_t row = (ptrdiff_t)b * steps + t, o = row * u + i;
+                    const T a = x[row * G + Z + i] + acc[r];
+                    const T z = RACT(sa[r * Z + i]);
+                    const T h = z * sh[r * u + i] + ((T)1 - z) * ACT(a);
+                    ahs[o] = a;
+                    sh[r * u + i] = h;
+                    hs[o] = h;
+                }
+            }
+        }
+        __syncthreads();
+    }
+}
+
+// Backward of nnspec_gru_recurrence, steps in reverse: the output's gradients (da_z, da_h; dh = g z), then
+// d(rh) = da_h @ U_h^T with the reset gate's gradient (da_r; dh += d(rh) r), then dh += da_zr @ U_zr^T.
+extern "C" __global__ void nnspec_gru_recurrence_grad(
+        const T* __restrict__ azr, const T* __restrict__ ahs, const T* __restrict__ UT, const T* __restrict__ h0,
+        const T* __restrict__ hs, const T* __restrict__ ghs, T* __restrict__ dx, T* __restrict__ dh0,
+        const int B, const int steps, const int u) {
+    extern __shared__ unsigned char smem[];
+    T* sdh = (T*)smem;          // ROWS x u: gradient reaching h_t from step t+1, then that of h_{t-1}
+    T* sdah = sdh + ROWS * u;   // ROWS x u: this step's candidate pre-activation gradients
+    T* sdzr = sdah + ROWS * u;  // ROWS x 2u: this step's z and r pre-activation gradients
+    const int G = 3 * u, Z = 2 * u, b0 = blockIdx.x * ROWS;
+    for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) { sdh[k] = (T)0; sdah[k] = (T)0; }
+    for (int k = threadIdx.x; k < ROWS * Z; k += blockDim.x) sdzr[k] = (T)0;
+    __syncthreads();
+    for (int t = steps - 1; t >= 0; --t) {
+        for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
+            const int r = k / u, i = k % u, b = b0 + r;
+            if (b >= B) continue;
+            const ptrdiff_t row = (ptrdiff_t)b * steps + t;
+            const T hp = t > 0 ? hs[(row - 1) * u + i] : h0[(ptrdiff_t)b * u + i];
+            const T g = ghs[row * u + i] + sdh[k];
+            T z, dz, hh, dhh;
+            RACT_D(azr[row * Z + i], z, dz);
+            ACT_D(ahs[row * u + i], hh, dhh);
+            const T daz = g * (hp - hh) * dz, dah = g * ((T)1 - z) * dhh;
+            dx[row * G + i] = daz;
+            dx[row * G + Z + i] = dah;
+            sdzr[r * Z + i] = daz;
+            sdah[k] = dah;
+            sdh[k] = g * z;
+        }
+        __syncthreads();
+        for (int i = threadIdx.x; i < u; i += blockDim.x) {
+            T acc[ROWS];
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
+            for (int j = 0; j < u; ++j) {
+                const T w = UT[(ptrdiff_t)(Z + j) * u + i];
+                #pragma unroll
+                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sdah[r * u + j], w, acc[r]);
+            }
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) {
+                const int b = b0 + r;
+                if (b < B) {
+                    const ptrdiff_t row = (ptrdiff_t)b * steps + t;
+                    const T hp = t > 0 ? hs[(row - 1) * u + i] : h0[(ptrdiff_t)b * u + i];
+                    T rg, dr;
+                    RACT_D(azr[row * Z + u + i], rg, dr);
+                    const T dar = acc[r] * hp * dr;
+                    dx[row * G + u + i] = dar;
+                    sdzr[r * Z + u + i] = dar;
+                    sdh[r * u + i] += acc[r] * rg;
+                }
+            }
+        }
+        __syncthreads();
+        for (int i = threadIdx.x; i < u; i += blockDim.x) {
+            T acc[ROWS];
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
+            for (int j = 0; j < Z; ++j) {
+                const T w = UT[(ptrdiff_t)j * u + i];
+                #pragma unroll
+                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sdzr[r * Z + j], w, acc[r]);
+            }
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) if (b0 + r < B) sdh[r * u + i] += acc[r];
+        }
+        __syncthreads();
+    }
+    for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
+        const int b = b0 + k / u, i = k % u;
+        if (b < B) dh0[(ptrdiff_t)b * u + i] = sdh[k];
+    }
+}
+
+// reset_after=True. Per step: m = h_{t-1} @ U + b_r (3u columns), then the gate math.
+extern "C" __global__ void nnspec_gru_recurrence_reset_after(
+        const T* __restrict__ x, const T* __restrict__ U, const T* __restrict__ br, const T* __restrict__ h0,
+        T* __restrict__ hs, T* __restrict__ ms, const int B, const int steps, const int u) {
+    extern __shared__ unsigned char smem[];
+    T* sh = (T*)smem;          // ROWS x u: h_{t-1}
+    T* sm = sh + ROWS * u;     // ROWS x 3u: this step's recurrent projection
+    const int G = 3 * u, b0 = blockIdx.x * ROWS;
+    for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
+        const int b = b0 + k / u, i = k % u;
+        sh[k] = b < B ? h0[(ptrdiff_t)b * u + i] : (T)0;
+    }
+    __syncthreads();
+    for (int t = 0; t < steps; ++t) {
+        for (int j = threadIdx.x; j < G; j += blockDim.x) {
+            T acc[ROWS];
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
+            for (int k = 0; k < u; ++k) {
+                const T w = U[(ptrdiff_t)k * G + j];
+                #pragma unroll
+                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sh[r * u + k], w, acc[r]);
+            }
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) {
+                const int b = b0 + r;
+                if (b < B) {
+                    const T m = acc[r] + br[j];
+                    sm[r * G + j] = m;
+                    ms[((ptrdiff_t)b * steps + t) * G + j] = m;
+                }
+            }
+        }
+        __syncthreads();
+        for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
+            const int r = k / u, i = k % u, b = b0 + r;
+            if (b >= B) continue;
+            const ptrdiff_t row = (ptrdiff_t)b * steps + t;
+            const T* xr = x + row * G;
+            const T* m = sm + r * G;
+            const T z = RACT(xr[i] + m[i]), rg = RACT(xr[u + i] + m[u + i]);
+            const T h = z * sh[k] + ((T)1 - z) * ACT(xr[2 * u + i] + rg * m[2 * u + i]);
+            sh[k] = h;
+            hs[row * u + i] = h;
+        }
+        __syncthreads();
+    }
+}
+
+// Backward of nnspec_gru_recurrence_reset_after: the gate gradients (dx, dm; dh = g z), then dh += dm @ U^T.
+extern "C" __global__ void nnspec_gru_recurrence_reset_after_grad(
+        const T* __restrict__ x, const T* __restrict__ ms, const T* __restrict__ UT, const T* __restrict__ h0,
+        const T* __restrict__ hs, const T* __restrict__ ghs, T* __restrict__ dx, T* __restrict__ dm,
+        T* __restrict__ dh0, const int B, const int steps, const int u) {
+    extern __shared__ unsigned char smem[];
+    T* sdh = (T*)smem;         // ROWS x u: gradient reaching h_t from step t+1, then that of h_{t-1}
+    T* sdm = sdh + ROWS * u;   // ROWS x 3u: this step's recurrent projection gradients
+    const int G = 3 * u, b0 = blockIdx.x * ROWS;
+    for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) sdh[k] = (T)0;
+    for (int k = threadIdx.x; k < ROWS * G; k += blockDim.x) sdm[k] = (T)0;
+    __syncthreads();
+    for (int t = steps - 1; t >= 0; --t) {
+        for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
+            const int r = k / u, i = k % u, b = b0 + r;
+            if (b >= B) continue;
+            const ptrdiff_t row = (ptrdiff_t)b * steps + t;
+            const T* xr = x + row * G;
+            const T* m = ms + row * G;
+            const T hp = t > 0 ? hs[(row - 1) * u + i] : h0[(ptrdiff_t)b * u + i];
+            const T g = ghs[row * u + i] + sdh[k];
+            T z, dz, rg, dr, hh, dhh;
+            RACT_D(xr[i] + m[i], z, dz);
+            RACT_D(xr[u + i] + m[u + i], rg, dr);
+            ACT_D(xr[2 * u + i] + rg * m[2 * u + i], hh, dhh);
+            const T daz = g * (hp - hh) * dz, dah = g * ((T)1 - z) * dhh;
+            const T dar = dah * m[2 * u + i] * dr, dmh = dah * rg;
+            T* ox = dx + row * G;
+            T* om = dm + row * G;
+            T* s = sdm + r * G;
+            ox[i] = daz; ox[u + i] = dar; ox[2 * u + i] = dah;
+            om[i] = daz; om[u + i] = dar; om[2 * u + i] = dmh;
+            s[i] = daz; s[u + i] = dar; s[2 * u + i] = dmh;
+            sdh[k] = g * z;
+        }
+        __syncthreads();
+        for (int i = threadIdx.x; i < u; i += blockDim.x) {
+            T acc[ROWS];
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
+            for (int j = 0; j < G; ++j) {
+                const T w = UT[(ptrdiff_t)j * u + i];
+                #pragma unroll
+                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sdm[r * G + j], w, acc[r]);
+            }
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r) if (b0 + r < B) sdh[r * u + i] += acc[r];
+        }
+        __syncthreads();
+    }
+    for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
+        const int b = b0 + k / u, i = k % u;
+        if (b < B) dh0[(ptrdiff_t)b * u + i] = sdh[k];
+    }
+}
+"""
+
+
 @functools.cache
 def _recurrence_module(source, dtype, act, ract, rows):
     defines = (f"typedef {_CTYPES[dtype]} T;\n#define ROWS {rows}\n"
@@ -375,32 +636,50 @@ def _rows(batch, shared_per_row):
     return rows
 
 
-def _recurrence_launch(dtype, units, gates, batch):
-    """(rows, threads, shared bytes) for a persistent recurrence kernel, or None where it cannot run."""
-    if str(dtype) not in _CTYPES:
+def _recurrence_launch(operands, units, batch, columns, arrays):
+    """(rows, threads, shared bytes) for a persistent recurrence kernel, or None where it cannot run: operands
+    not all float32 or all float64, or one batch row's shared arrays beyond the shared memory.
+
+    columns: the widest loop over gate columns, in units (the threads); arrays: the number of u-wide arrays
+    each batch row keeps in shared memory (the kernel's shared layout).
+    """
+    dtype = operands[0].dtype
+    if str(dtype) not in _CTYPES or any(a.dtype != dtype for a in operands):
         return None
-    per_row = (gates + 2) * units * dtype.itemsize
+    per_row = arrays * units * dtype.itemsize
     if per_row > _SHARED_BYTES:
         return None
     rows = _rows(batch, per_row)
-    threads = min(1024, -(-gates * units // 32) * 32)
+    threads = min(1024, -(-columns * units // 32) * 32)
     return rows, threads, rows * per_row
+
+
+def _launch(source, name, launch, activation, recurrent_activation, arrays, batch, steps, units):
+    """Run kernel ``name`` of ``source``, compiled for the arrays' dtype and the activations, on ``arrays``
+    (then B, steps, u), one block per ``rows`` batch rows."""
+    rows, threads, shared = launch
+    fn = _recurrence_module(source, str(arrays[0].dtype), activation, recurrent_activation, rows).get_function(name)
+    fn((-(-batch // rows),), (threads,), (*arrays, cupy.int32(batch), cupy.int32(steps), cupy.int32(units)),
+       shared_mem=shared)
+
+
+# Shared arrays per batch row (in units): LSTM h, c and the 4u pre-activations (backward: their gradients);
+# GRU reset_after=False h, r h and the 2u z, r pre-activations (backward: dh, da_h, da_zr); GRU reset_after=True
+# h and the 3u recurrent projection (backward: dh, dm).
+_LSTM_ARRAYS, _GRU_ARRAYS = 6, 4
 
 
 def lstm_recurrence(xp, x, recurrent_kernel, h0, c0, activation="tanh", recurrent_activation="hard_sigmoid"):
     batch, steps, gates_units = x.shape
     units = gates_units // 4
-    launch = _recurrence_launch(x.dtype, units, 4, batch)
+    launch = _recurrence_launch((x, recurrent_kernel, h0, c0), units, batch, 4, _LSTM_ARRAYS)
     if launch is None:
         return ref.lstm_recurrence(xp, x, recurrent_kernel, h0, c0, activation, recurrent_activation)
-    rows, threads, shared = launch
     x, U, h0, c0 = (cupy.ascontiguousarray(a) for a in (x, recurrent_kernel, h0, c0))
     hs = cupy.empty((batch, steps, units), dtype=x.dtype)
     cs, pre = cupy.empty_like(hs), cupy.empty_like(x)
-    fn = _recurrence_module(_LSTM_RECURRENCE, str(x.dtype), activation, recurrent_activation,
-                            rows).get_function("nnspec_lstm_recurrence")
-    fn((-(-batch // rows),), (threads,), (x, U, h0, c0, hs, cs, pre, cupy.int32(batch), cupy.int32(steps),
-                                          cupy.int32(units)), shared_mem=shared)
+    _launch(_LSTM_RECURRENCE, "nnspec_lstm_recurrence", launch, activation, recurrent_activation,
+            (x, U, h0, c0, hs, cs, pre), batch, steps, units)
     return hs, cs, pre
 
 
@@ -408,23 +687,86 @@ def lstm_recurrence_grad(xp, pre, recurrent_kernel, c0, cs, ghs, gcs, activation
                          recurrent_activation="hard_sigmoid"):
     batch, steps, gates_units = pre.shape
     units = gates_units // 4
-    launch = _recurrence_launch(pre.dtype, units, 4, batch)
+    launch = _recurrence_launch((pre, recurrent_kernel, c0, cs, ghs, gcs), units, batch, 4, _LSTM_ARRAYS)
     if launch is None:
         return ref.lstm_recurrence_grad(xp, pre, recurrent_kernel, c0, cs, ghs, gcs, activation,
                                         recurrent_activation)
-    rows, threads, shared = launch
     UT = cupy.ascontiguousarray(recurrent_kernel.T)
     pre, c0, cs, ghs, gcs = (cupy.ascontiguousarray(a) for a in (pre, c0, cs, ghs, gcs))
     da = cupy.empty_like(pre)
     dh0, dc0 = cupy.empty_like(c0), cupy.empty_like(c0)
-    fn = _recurrence_module(_LSTM_RECURRENCE, str(pre.dtype), activation, recurrent_activation,
-                            rows).get_function("nnspec_lstm_recurrence_grad")
-    fn((-(-batch // rows),), (threads,), (pre, UT, c0, cs, ghs, gcs, da, dh0, dc0, cupy.int32(batch),
-                                          cupy.int32(steps), cupy.int32(units)), shared_mem=shared)
+    _launch(_LSTM_RECURRENCE, "nnspec_lstm_recurrence_grad", launch, activation, recurrent_activation,
+            (pre, UT, c0, cs, ghs, gcs, da, dh0, dc0), batch, steps, units)
     return da, dh0, dc0
 
 
+def gru_recurrence(xp, x, recurrent_kernel, h0, activation="tanh", recurrent_activation="hard_sigmoid"):
+    batch, steps, gates_units = x.shape
+    units = gates_units // 3
+    launch = _recurrence_launch((x, recurrent_kernel, h0), units, batch, 3, _GRU_ARRAYS)
+    if launch is None:
+        return ref.gru_recurrence(xp, x, recurrent_kernel, h0, activation, recurrent_activation)
+    x, U, h0 = (cupy.ascontiguousarray(a) for a in (x, recurrent_kernel, h0))
+    hs = cupy.empty((batch, steps, units), dtype=x.dtype)
+    rhs, ahs = cupy.empty_like(hs), cupy.empty_like(hs)
+    azr = cupy.empty((batch, steps, 2 * units), dtype=x.dtype)
+    _launch(_GRU_RECURRENCE, "nnspec_gru_recurrence", launch, activation, recurrent_activation,
+            (x, U, h0, hs, azr, rhs, ahs), batch, steps, units)
+    return hs, azr, rhs, ahs
+
+
+def gru_recurrence_grad(xp, azr, ahs, recurrent_kernel, h0, hs, ghs, activation="tanh",
+                        recurrent_activation="hard_sigmoid"):
+    batch, steps, units = ahs.shape
+    launch = _recurrence_launch((azr, ahs, recurrent_kernel, h0, hs, ghs), units, batch, 3, _GRU_ARRAYS)
+    if launch is None:
+        return ref.gru_recurrence_grad(xp, azr, ahs, recurrent_kernel, h0, hs, ghs, activation, recurrent_activation)
+    UT = cupy.ascontiguousarray(recurrent_kernel.T)
+    azr, ahs, h0, hs, ghs = (cupy.ascontiguousarray(a) for a in (azr, ahs, h0, hs, ghs))
+    dx = cupy.empty((batch, steps, 3 * units), dtype=azr.dtype)
+    dh0 = cupy.empty_like(h0)
+    _launch(_GRU_RECURRENCE, "nnspec_gru_recurrence_grad", launch, activation, recurrent_activation,
+            (azr, ahs, UT, h0, hs, ghs, dx, dh0), batch, steps, units)
+    return dx, dh0
+
+
+def gru_recurrence_reset_after(xp, x, recurrent_kernel, recurrent_bias, h0, activation="tanh",
+                               recurrent_activation="hard_sigmoid"):
+    batch, steps, gates_units = x.shape
+    units = gates_units // 3
+    launch = _recurrence_launch((x, recurrent_kernel, recurrent_bias, h0), units, batch, 3, _GRU_ARRAYS)
+    if launch is None:
+        return ref.gru_recurrence_reset_after(xp, x, recurrent_kernel, recurrent_bias, h0, activation,
+                                              recurrent_activation)
+    x, U, br, h0 = (cupy.ascontiguousarray(a) for a in (x, recurrent_kernel, recurrent_bias, h0))
+    hs = cupy.empty((batch, steps, units), dtype=x.dtype)
+    ms = cupy.empty_like(x)
+    _launch(_GRU_RECURRENCE, "nnspec_gru_recurrence_reset_after", launch, activation, recurrent_activation,
+            (x, U, br, h0, hs, ms), batch, steps, units)
+    return hs, ms
+
+
+def gru_recurrence_reset_after_grad(xp, x, ms, recurrent_kernel, h0, hs, ghs, activation="tanh",
+                                    recurrent_activation="hard_sigmoid"):
+    batch, steps, gates_units = x.shape
+    units = gates_units // 3
+    launch = _recurrence_launch((x, ms, recurrent_kernel, h0, hs, ghs), units, batch, 3, _GRU_ARRAYS)
+    if launch is None:
+        return ref.gru_recurrence_reset_after_grad(xp, x, ms, recurrent_kernel, h0, hs, ghs, activation,
+                                                   recurrent_activation)
+    UT = cupy.ascontiguousarray(recurrent_kernel.T)
+    x, ms, h0, hs, ghs = (cupy.ascontiguousarray(a) for a in (x, ms, h0, hs, ghs))
+    dx, dm = cupy.empty_like(x), cupy.empty_like(x)
+    dh0 = cupy.empty_like(h0)
+    _launch(_GRU_RECURRENCE, "nnspec_gru_recurrence_reset_after_grad", launch, activation, recurrent_activation,
+            (x, ms, UT, h0, hs, ghs, dx, dm, dh0), batch, steps, units)
+    return dx, dm, dh0
+
+
 OVERRIDES = {"lstm_recurrence": lstm_recurrence, "lstm_recurrence_grad": lstm_recurrence_grad,
+             "gru_recurrence": gru_recurrence, "gru_recurrence_grad": gru_recurrence_grad,
+             "gru_recurrence_reset_after": gru_recurrence_reset_after,
+             "gru_recurrence_reset_after_grad": gru_recurrence_reset_after_grad,
              "lstm_cell": lstm_cell, "gru_reset_gate": gru_reset_gate, "gru_output": gru_output,
              "gru_cell_reset_after": gru_cell_reset_after, "lstm_cell_grad": lstm_cell_grad,
              "gru_reset_gate_grad": gru_reset_gate_grad, "gru_output_grad": gru_output_grad,

@@ -147,6 +147,27 @@ case("lstm_recurrence", "lstm_recurrence", lambda o, x, rw, h, c: list(o.lstm_re
 case("lstm_recurrence_sigmoid_relu", "lstm_recurrence",
      lambda o, x, rw, h, c: list(o.lstm_recurrence(x, rw, h, c, activation="relu", recurrent_activation="sigmoid")),
      lambda r: _lstm_recurrence_inputs(r, steps=3), seed=41, attrs="relu, sigmoid")
+
+
+def _gru_recurrence_inputs(rng, reset_after=False, steps=T):
+    x = np.stack([u(rng, (B, 3 * U), -0.8, 0.8) + np.repeat(GRU_OFFSETS, U) for _ in range(steps)], axis=1)
+    recurrent_bias = [gated_bias(rng, GRU_OFFSETS[::-1])] if reset_after else []
+    return [x, gated(rng, U, GRU_OFFSETS, 0.4)] + recurrent_bias + [u(rng, (B, U), -0.5, 0.5)]
+
+
+case("gru_recurrence", "gru_recurrence", lambda o, x, rw, h: o.gru_recurrence(x, rw, h), _gru_recurrence_inputs,
+     seed=42, attrs="reset_after=False, tanh, hard_sigmoid; the whole time loop as one op")
+case("gru_recurrence_relu_sigmoid", "gru_recurrence",
+     lambda o, x, rw, h: o.gru_recurrence(x, rw, h, activation="relu", recurrent_activation="sigmoid"),
+     lambda r: _gru_recurrence_inputs(r, steps=3), seed=43, attrs="reset_after=False, relu, sigmoid")
+case("gru_recurrence_reset_after", "gru_recurrence_reset_after",
+     lambda o, x, rw, rb, h: o.gru_recurrence_reset_after(x, rw, rb, h),
+     lambda r: _gru_recurrence_inputs(r, reset_after=True), seed=44,
+     attrs="reset_after=True, tanh, hard_sigmoid; the whole time loop as one op")
+case("gru_recurrence_reset_after_linear_sigmoid", "gru_recurrence_reset_after",
+     lambda o, x, rw, rb, h: o.gru_recurrence_reset_after(x, rw, rb, h, activation="linear",
+                                                          recurrent_activation="sigmoid"),
+     lambda r: _gru_recurrence_inputs(r, reset_after=True, steps=3), seed=45, attrs="reset_after=True, linear, sigmoid")
 case("lstm_sequence", "lstm",
      lambda o, x, w, rw, b, h, c: flat(o.lstm(x, w, rw, b, initial_state=[h, c])), _lstm_inputs, seed=20,
      attrs="tanh, hard_sigmoid")

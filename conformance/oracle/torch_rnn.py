@@ -124,6 +124,24 @@ def lstm_recurrence(torch, x, rw, h, c, act="tanh", ract="hard_sigmoid"):
     return [torch.stack(hs, dim=1), torch.stack(cs, dim=1)]
 
 
+def gru_recurrence(torch, x, rw, h, act="tanh", ract="hard_sigmoid"):
+    u = h.shape[-1]
+    hs = []
+    for t in range(x.shape[1]):
+        z, rh = gru_reset_gate(torch, x[:, t, :2 * u], h @ rw[:, :2 * u], h, ract)
+        h = gru_output(torch, z, x[:, t, 2 * u:], rh @ rw[:, 2 * u:], h, act)
+        hs.append(h)
+    return torch.stack(hs, dim=1)
+
+
+def gru_recurrence_reset_after(torch, x, rw, rb, h, act="tanh", ract="hard_sigmoid"):
+    hs = []
+    for t in range(x.shape[1]):
+        h = gru_reset_after(torch, x[:, t], h @ rw + rb, h, act, ract)
+        hs.append(h)
+    return torch.stack(hs, dim=1)
+
+
 def gru(torch, x, w, rw, b, h, act="tanh", ract="hard_sigmoid", reset_after=False, dms=None, rdms=None,
         implementation=1, **kw):
     wz, wr, wh = torch_chunk(w, 3)
@@ -205,6 +223,11 @@ TWINS = {
                                                                                        dm, rdm),
     "lstm_recurrence": lstm_recurrence,
     "lstm_recurrence_sigmoid_relu": lambda torch, x, rw, h, c: lstm_recurrence(torch, x, rw, h, c, "relu", "sigmoid"),
+    "gru_recurrence": gru_recurrence,
+    "gru_recurrence_relu_sigmoid": lambda torch, x, rw, h: gru_recurrence(torch, x, rw, h, "relu", "sigmoid"),
+    "gru_recurrence_reset_after": gru_recurrence_reset_after,
+    "gru_recurrence_reset_after_linear_sigmoid": lambda torch, x, rw, rb, h: gru_recurrence_reset_after(
+        torch, x, rw, rb, h, "linear", "sigmoid"),
     "lstm_sequence": lambda torch, x, w, rw, b, h, c: lstm(torch, x, w, rw, b, h, c),
     "lstm_sequence_sigmoid": torch_lstm,
     "lstm_sequence_backwards_masked": lambda torch, x, w, rw, b, h, c, mk: lstm(torch, x, w, rw, b, h, c,

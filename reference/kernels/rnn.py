@@ -1,6 +1,8 @@
-"""Recurrent kernels: the gate math of one time step (the time loop and the matmuls live in the ops).
+"""Recurrent kernels: the gate math of one time step (the time loop and the matmuls live in the ops), and
+whole recurrences (``lstm_recurrence``, ``gru_recurrence``, ``gru_recurrence_reset_after``: a layer's time
+loop in one kernel, with the gate math of the step kernels).
 
-Each kernel takes the pre-activation parts that the ops computed with matmuls (``x``: the input
+Each step kernel takes the pre-activation parts that the ops computed with matmuls (``x``: the input
 projection of this step, x_t @ kernel + bias; ``m``: the recurrent projection, h_{t-1} @
 recurrent_kernel) and does every elementwise operation of the step in one pass. Gate blocks are
 Keras 2.2.4's: LSTM columns [i | f | c | o], GRU columns [z | r | h], each ``units`` wide.
@@ -73,6 +75,27 @@ def lstm_recurrence(xp, x, recurrent_kernel, h0, c0, activation="tanh", recurren
     return hs, cs, pre
 
 
+def _gru_reset_gate(xp, a, h, ract):
+    """The gates of a GRU step (reset gate before the matmul) from their pre-activations a (batch, 2u)
+    [z | r]: (z, r * h)."""
+    az, ar = _blocks(a, 2)
+    return ract(xp, az), ract(xp, ar) * h
+
+
+def _gru_output(xp, z, a, h, act):
+    """The new GRU state from the candidate's pre-activation a = x_h + n: z * h + (1 - z) * act(a)."""
+    return z * h + (1 - z) * act(xp, a)
+
+
+def _gru_cell_reset_after(xp, x, m, h, act, ract):
+    """The gate math of a GRU step with the reset gate after the matmul (``gru_cell_reset_after``)."""
+    xz, xr, xh = _blocks(x, 3)
+    mz, mr, mh = _blocks(m, 3)
+    z = ract(xp, xz + mz)
+    r = ract(xp, xr + mr)
+    return _gru_output(xp, z, xh + r * mh, h, act)
+
+
 @kernel("gru_reset_gate")
 def gru_reset_gate(xp, x, m, h, recurrent_activation="hard_sigmoid"):
     """First half of a GRU step with the reset gate before the matmul (reset_after=False).
@@ -80,19 +103,13 @@ def gru_reset_gate(xp, x, m, h, recurrent_activation="hard_sigmoid"):
     x, m: (batch, 2u) the [z | r] pre-activation parts; h: (batch, u) the state the reset gate
     multiplies. Returns (z, r * h) with z = ra(x_z + m_z), r = ra(x_r + m_r).
     """
-    ract = ACTIVATIONS[recurrent_activation]
-    xz, xr = _blocks(x, 2)
-    mz, mr = _blocks(m, 2)
-    z = ract(xp, xz + mz)
-    r = ract(xp, xr + mr)
-    return z, r * h
+    return _gru_reset_gate(xp, x + m, h, ACTIVATIONS[recurrent_activation])
 
 
 @kernel("gru_output")
 def gru_output(xp, z, xh, n, h, activation="tanh"):
     """Second half of a GRU step: z * h + (1 - z) * act(xh + n) (n: the recurrent part of the candidate)."""
-    hh = ACTIVATIONS[activation](xp, xh + n)
-    return z * h + (1 - z) * hh
+    return _gru_output(xp, z, xh + n, h, ACTIVATIONS[activation])
 
 
 @kernel("gru_cell_reset_after")
@@ -102,13 +119,55 @@ def gru_cell_reset_after(xp, x, m, h, activation="tanh", recurrent_activation="h
 
     z = ra(x_z + m_z), r = ra(x_r + m_r), hh = act(x_h + r * m_h), h_new = z * h + (1 - z) * hh.
     """
+    return _gru_cell_reset_after(xp, x, m, h, ACTIVATIONS[activation], ACTIVATIONS[recurrent_activation])
+
+
+@kernel("gru_recurrence")
+def gru_recurrence(xp, x, recurrent_kernel, h0, activation="tanh", recurrent_activation="hard_sigmoid"):
+    """A whole GRU sequence, reset gate before the matmul, from its input projection x (batch, time, 3u)
+    (input bias included) and the initial state h0 (batch, u): at each step ``gru_reset_gate`` on
+    x_zr + h_{t-1} @ U_zr, then ``gru_output`` on x_h + (r * h_{t-1}) @ U_h (U_zr, U_h: the first 2u and
+    the last u columns of the recurrent kernel).
+
+    Returns (hs, a_zr, rh, a_h): the states (batch, time, u) after every step, and what the first-order
+    backward (``gru_recurrence_grad``) and the recurrent kernel's gradient read: the gates' pre-activations
+    (batch, time, 2u), r * h_{t-1} and the candidate's pre-activations (batch, time, u).
+    """
     act, ract = ACTIVATIONS[activation], ACTIVATIONS[recurrent_activation]
-    xz, xr, xh = _blocks(x, 3)
-    mz, mr, mh = _blocks(m, 3)
-    z = ract(xp, xz + mz)
-    r = ract(xp, xr + mr)
-    hh = act(xp, xh + r * mh)
-    return z * h + (1 - z) * hh
+    batch, steps, _ = x.shape
+    units = h0.shape[-1]
+    kernel_zr, kernel_h = recurrent_kernel[:, :2 * units], recurrent_kernel[:, 2 * units:]
+    hs = xp.empty((batch, steps, units), dtype=x.dtype)
+    rhs, ahs = xp.empty_like(hs), xp.empty_like(hs)
+    azr = xp.empty((batch, steps, 2 * units), dtype=x.dtype)
+    h = h0
+    for t in range(steps):
+        azr[:, t] = x[:, t, :2 * units] + h @ kernel_zr
+        z, rhs[:, t] = _gru_reset_gate(xp, azr[:, t], h, ract)
+        ahs[:, t] = x[:, t, 2 * units:] + rhs[:, t] @ kernel_h
+        h = hs[:, t] = _gru_output(xp, z, ahs[:, t], h, act)
+    return hs, azr, rhs, ahs
+
+
+@kernel("gru_recurrence_reset_after")
+def gru_recurrence_reset_after(xp, x, recurrent_kernel, recurrent_bias, h0, activation="tanh",
+                               recurrent_activation="hard_sigmoid"):
+    """A whole GRU sequence, reset gate after the matmul, from its input projection x (batch, time, 3u)
+    (input bias included), the recurrent bias (3u,) and h0 (batch, u): at each step
+    m = h_{t-1} @ recurrent_kernel + recurrent_bias, then ``gru_cell_reset_after``'s gate math.
+
+    Returns (hs, ms): the states (batch, time, u) after every step and the recurrent projections m
+    (batch, time, 3u), which the first-order backward (``gru_recurrence_reset_after_grad``) reads.
+    """
+    act, ract = ACTIVATIONS[activation], ACTIVATIONS[recurrent_activation]
+    batch, steps, _ = x.shape
+    hs = xp.empty((batch, steps, h0.shape[-1]), dtype=x.dtype)
+    ms = xp.empty_like(x)
+    h = h0
+    for t in range(steps):
+        ms[:, t] = h @ recurrent_kernel + recurrent_bias
+        h = hs[:, t] = _gru_cell_reset_after(xp, x[:, t], ms[:, t], h, act, ract)
+    return hs, ms
 
 
 # -- first-order backward of the steps ------------------------------------------------------------------------
@@ -181,27 +240,22 @@ def lstm_recurrence_grad(xp, pre, recurrent_kernel, c0, cs, ghs, gcs, activation
     return da, dh, dc
 
 
-@kernel("gru_reset_gate_grad")
-def gru_reset_gate_grad(xp, x, m, h, gz, grh, recurrent_activation="hard_sigmoid"):
-    """Gradients of ``gru_reset_gate`` for (gz, grh): (da, dh), da (batch, 2u) that of x and of m."""
-    ract = ACTIVATIONS_AND_GRADS[recurrent_activation]
-    az, ar = _blocks(x + m, 2)
+def _gru_reset_gate_grad(xp, a, h, gz, grh, ract):
+    """Gradients of ``_gru_reset_gate`` at pre-activations a for (gz, grh): (da, dh)."""
+    az, ar = _blocks(a, 2)
     _, dz = ract(xp, az)
     r, dr = ract(xp, ar)
     return xp.concatenate([gz * dz, grh * h * dr], axis=-1), grh * r
 
 
-@kernel("gru_output_grad")
-def gru_output_grad(xp, z, xh, n, h, g, activation="tanh"):
-    """Gradients of ``gru_output`` for g: (dz, da, dh), da that of xh and of n."""
-    hh, dhh = ACTIVATIONS_AND_GRADS[activation](xp, xh + n)
+def _gru_output_grad(xp, z, a, h, g, act):
+    """Gradients of ``_gru_output`` for g: (dz, da, dh)."""
+    hh, dhh = act(xp, a)
     return g * (h - hh), g * (1 - z) * dhh, g * z
 
 
-@kernel("gru_cell_reset_after_grad")
-def gru_cell_reset_after_grad(xp, x, m, h, g, activation="tanh", recurrent_activation="hard_sigmoid"):
-    """Gradients of ``gru_cell_reset_after`` for g: (dx, dm, dh)."""
-    act, ract = ACTIVATIONS_AND_GRADS[activation], ACTIVATIONS_AND_GRADS[recurrent_activation]
+def _gru_cell_reset_after_grad(xp, x, m, h, g, act, ract):
+    """Gradients of ``_gru_cell_reset_after`` for g: (dx, dm, dh)."""
     xz, xr, xh = _blocks(x, 3)
     mz, mr, mh = _blocks(m, 3)
     z, dz = ract(xp, xz + mz)
@@ -211,3 +265,65 @@ def gru_cell_reset_after_grad(xp, x, m, h, g, activation="tanh", recurrent_activ
     dah = g * (1 - z) * dhh
     dar = dah * mh * dr
     return (xp.concatenate([daz, dar, dah], axis=-1), xp.concatenate([daz, dar, dah * r], axis=-1), g * z)
+
+
+@kernel("gru_reset_gate_grad")
+def gru_reset_gate_grad(xp, x, m, h, gz, grh, recurrent_activation="hard_sigmoid"):
+    """Gradients of ``gru_reset_gate`` for (gz, grh): (da, dh), da (batch, 2u) that of x and of m."""
+    return _gru_reset_gate_grad(xp, x + m, h, gz, grh, ACTIVATIONS_AND_GRADS[recurrent_activation])
+
+
+@kernel("gru_output_grad")
+def gru_output_grad(xp, z, xh, n, h, g, activation="tanh"):
+    """Gradients of ``gru_output`` for g: (dz, da, dh), da that of xh and of n."""
+    return _gru_output_grad(xp, z, xh + n, h, g, ACTIVATIONS_AND_GRADS[activation])
+
+
+@kernel("gru_cell_reset_after_grad")
+def gru_cell_reset_after_grad(xp, x, m, h, g, activation="tanh", recurrent_activation="hard_sigmoid"):
+    """Gradients of ``gru_cell_reset_after`` for g: (dx, dm, dh)."""
+    return _gru_cell_reset_after_grad(xp, x, m, h, g, ACTIVATIONS_AND_GRADS[activation],
+                                      ACTIVATIONS_AND_GRADS[recurrent_activation])
+
+
+@kernel("gru_recurrence_grad")
+def gru_recurrence_grad(xp, azr, ahs, recurrent_kernel, h0, hs, ghs, activation="tanh",
+                        recurrent_activation="hard_sigmoid"):
+    """Backpropagation through time of ``gru_recurrence`` for the gradient ghs of its states: (dx, dh0),
+    dx (batch, time, 3u) the gradient of the input projection = that of the pre-activations [a_zr | a_h]
+    (the recurrent kernel's is [sum_t h_{t-1}^T da_zr_t | sum_t (r h_{t-1})^T da_h_t], matmuls the op does).
+
+    Per step two products with the recurrent kernel: d(r h) = da_h @ U_h^T, then
+    dh_{t-1} = g z + d(r h) r + da_zr @ U_zr^T.
+    """
+    act, ract = ACTIVATIONS_AND_GRADS[activation], ACTIVATIONS_AND_GRADS[recurrent_activation]
+    steps, units = azr.shape[1], h0.shape[-1]
+    kernel_zr, kernel_h = recurrent_kernel[:, :2 * units], recurrent_kernel[:, 2 * units:]
+    dx = xp.empty((*azr.shape[:2], 3 * units), dtype=azr.dtype)
+    dh = xp.zeros_like(h0)
+    for t in range(steps - 1, -1, -1):
+        h_prev = hs[:, t - 1] if t else h0
+        z, _ = ract(xp, azr[:, t, :units])
+        dz, dah, dh_out = _gru_output_grad(xp, z, ahs[:, t], h_prev, ghs[:, t] + dh, act)
+        dazr, dh_rh = _gru_reset_gate_grad(xp, azr[:, t], h_prev, dz, dah @ kernel_h.T, ract)
+        dx[:, t, :2 * units], dx[:, t, 2 * units:] = dazr, dah
+        dh = dh_out + dh_rh + dazr @ kernel_zr.T
+    return dx, dh
+
+
+@kernel("gru_recurrence_reset_after_grad")
+def gru_recurrence_reset_after_grad(xp, x, ms, recurrent_kernel, h0, hs, ghs, activation="tanh",
+                                    recurrent_activation="hard_sigmoid"):
+    """Backpropagation through time of ``gru_recurrence_reset_after`` for the gradient ghs of its states:
+    (dx, dm, dh0), dx and dm (batch, time, 3u) the gradients of the input and recurrent projections (the
+    recurrent kernel's is sum_t h_{t-1}^T dm_t, the recurrent bias' the sum of dm: the op does them)."""
+    act, ract = ACTIVATIONS_AND_GRADS[activation], ACTIVATIONS_AND_GRADS[recurrent_activation]
+    steps = x.shape[1]
+    dx, dm = xp.empty_like(x), xp.empty_like(x)
+    dh = xp.zeros_like(h0)
+    for t in range(steps - 1, -1, -1):
+        h_prev = hs[:, t - 1] if t else h0
+        dx[:, t], dm[:, t], dh_out = _gru_cell_reset_after_grad(xp, x[:, t], ms[:, t], h_prev, ghs[:, t] + dh,
+                                                                act, ract)
+        dh = dh_out + dm[:, t] @ recurrent_kernel.T
+    return dx, dm, dh

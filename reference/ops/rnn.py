@@ -28,8 +28,8 @@ conformance/spec/conventions/rnn.md.
 """
 
 __all__ = [
-    "RNN_ACTIVATIONS", "gru", "gru_cell_reset_after", "gru_output", "gru_reset_gate", "lstm", "lstm_cell",
-    "lstm_recurrence", "rnn", "simple_rnn",
+    "RNN_ACTIVATIONS", "gru", "gru_cell_reset_after", "gru_output", "gru_recurrence", "gru_recurrence_reset_after",
+    "gru_reset_gate", "lstm", "lstm_cell", "lstm_recurrence", "rnn", "simple_rnn",
 ]
 
 from ..tape import grad_enabled, vjp_by_recomputing
@@ -37,6 +37,7 @@ from ..tensor import Tensor
 from . import activation as A
 from . import elementwise as E
 from . import linalg as L
+from . import reduce as R
 from . import shape as S
 from .core import apply, apply_saving, as_tensor, tensors
 from .creation import ones_like, zeros
@@ -218,9 +219,24 @@ def _gru_cell_reset_after_vjp(n, g):
 # -- whole recurrences ---------------------------------------------------------------------------------------
 # One op for the time loop of a layer without a mask or recurrent dropout: one kernel launch runs every step
 # (accel: a persistent kernel, the recurrent weights read from on-chip caches), and a first-order backward is
-# one kernel for backpropagation through time plus one matmul for the recurrent kernel's gradient. The
-# definition is the loop of step ops (``_lstm_steps``): a backward that is itself recorded (gradients of
-# gradients) differentiates that loop, run again.
+# one kernel for backpropagation through time plus matmuls over every step at once for the recurrent kernel's
+# gradient. The definition is the loop of step ops (``_lstm_steps``, ``_gru_steps``, ``_gru_reset_after_steps``):
+# a backward that is itself recorded (gradients of gradients) differentiates that loop, run again.
+
+def _check_recurrence(what, x, recurrent_kernel, gates, states, recurrent_bias=None):
+    """The shapes of a recurrence op's inputs: x (batch, time >= 1, gates * u), recurrent_kernel (u, gates * u),
+    the recurrent bias (gates * u,) where the op takes one, every state (batch, u)."""
+    g = x.shape[-1] if x.ndim == 3 else 0
+    u = g // gates
+    biases = [] if recurrent_bias is None else [recurrent_bias]
+    if x.ndim != 3 or g % gates or x.shape[1] == 0 or recurrent_kernel.shape != (u, g) \
+            or any(b.shape != (g,) for b in biases) or any(s.shape != (x.shape[0], u) for s in states):
+        expected = [f"x (batch, time >= 1, {gates}u)", f"recurrent_kernel (u, {gates}u)"] \
+            + [f"recurrent_bias ({gates}u,)"] * len(biases)
+        names = ", ".join(["h0", "c0"][:len(states)])
+        got = ", ".join(str(t.shape) for t in [x, recurrent_kernel, *biases, *states])
+        raise ValueError(f"{what}: expected {', '.join(expected)} and {names} (batch, u), got {got}")
+
 
 def lstm_recurrence(x, recurrent_kernel, h0, c0, activation="tanh", recurrent_activation="hard_sigmoid"):
     """The LSTM recurrence over a projected sequence: returns (hs, cs), the states after every step.
@@ -230,10 +246,7 @@ def lstm_recurrence(x, recurrent_kernel, h0, c0, activation="tanh", recurrent_ac
     c_{t-1})``; hs, cs: (batch, time, u).
     """
     x, recurrent_kernel, h0, c0 = tensors(x, recurrent_kernel, h0, c0)
-    if x.ndim != 3 or x.shape[-1] % 4 or recurrent_kernel.shape != (x.shape[-1] // 4, x.shape[-1]) \
-            or not h0.shape == c0.shape == (x.shape[0], x.shape[-1] // 4) or x.shape[1] == 0:
-        raise ValueError(f"lstm_recurrence: expected x (batch, time >= 1, 4u), recurrent_kernel (u, 4u) and h0, c0 "
-                         f"(batch, u), got {x.shape}, {recurrent_kernel.shape}, {h0.shape}, {c0.shape}")
+    _check_recurrence("lstm_recurrence", x, recurrent_kernel, 4, [h0, c0])
     return apply_saving("lstm_recurrence", [x, recurrent_kernel, h0, c0], _lstm_recurrence_vjp, 2,
                         activation=_check_name(activation, "lstm_recurrence"),
                         recurrent_activation=_check_name(recurrent_activation, "lstm_recurrence"))
@@ -255,14 +268,101 @@ def _lstm_recurrence_vjp(n, ghs, gcs, _):
         return vjp_by_recomputing(lambda *a: _lstm_steps(*a, **n.attrs), n.inputs, (ghs, gcs))
     hs, cs, pre = (Tensor(a) for a in n.saved)
     da, dh0, dc0 = apply("lstm_recurrence_grad", [pre, recurrent_kernel, c0, cs, ghs, gcs], **n.attrs)
-    return E._grads(n, lambda: da, lambda: _recurrent_kernel_grad(h0, hs, da), lambda: dh0, lambda: dc0)
+    return E._grads(n, lambda: da, lambda: _recurrent_kernel_grad(_previous_states(h0, hs), da), lambda: dh0,
+                    lambda: dc0)
 
 
-def _recurrent_kernel_grad(h0, hs, da):
-    """sum_t h_{t-1}^T da_t as one matmul over (batch * time) rows."""
-    h_prev = S.concatenate([S.expand_dims(h0, 1), getitem(hs, (slice(None), slice(None, -1)))], axis=1)
-    rows = h_prev.shape[0] * h_prev.shape[1]
-    return L._matmul(S.reshape(h_prev, (rows, h_prev.shape[-1])), S.reshape(da, (rows, da.shape[-1])), True, False)
+def gru_recurrence(x, recurrent_kernel, h0, activation="tanh", recurrent_activation="hard_sigmoid"):
+    """The GRU recurrence with the reset gate before the matmul (Keras reset_after=False) over a projected
+    sequence: returns hs (batch, time, u), the state after every step.
+
+    x: (batch, time, 3u), the input projection x_t @ kernel + bias in the gate blocks [z | r | h];
+    recurrent_kernel: (u, 3u), its first 2u columns U_zr, its last u columns U_h; h0: (batch, u). Step t is
+    ``z, rh = gru_reset_gate(x_zr, h_{t-1} @ U_zr, h_{t-1})``, ``h_t = gru_output(z, x_h, rh @ U_h, h_{t-1})``.
+    """
+    x, recurrent_kernel, h0 = tensors(x, recurrent_kernel, h0)
+    _check_recurrence("gru_recurrence", x, recurrent_kernel, 3, [h0])
+    (hs,) = apply_saving("gru_recurrence", [x, recurrent_kernel, h0], _gru_recurrence_vjp, 1,
+                         activation=_check_name(activation, "gru_recurrence"),
+                         recurrent_activation=_check_name(recurrent_activation, "gru_recurrence"))
+    return hs
+
+
+def _gru_steps(x, recurrent_kernel, h, activation, recurrent_activation):
+    """``gru_recurrence`` as a loop of step ops (its definition; differentiable to any order)."""
+    u = h.shape[-1]
+    kernel_zr, kernel_h = S.split(recurrent_kernel, [2 * u], axis=-1)
+    hs = []
+    for x_t in S.unstack(x, axis=1):
+        x_zr, x_h = S.split(x_t, [2 * u], axis=-1)
+        z, rh = gru_reset_gate(x_zr, L.matmul(h, kernel_zr), h, recurrent_activation)
+        h = gru_output(z, x_h, L.matmul(rh, kernel_h), h, activation)
+        hs.append(h)
+    return (S.stack(hs, axis=1),)
+
+
+def _gru_recurrence_vjp(n, ghs, *_):
+    x, recurrent_kernel, h0 = n.inputs
+    if grad_enabled():
+        return vjp_by_recomputing(lambda *a: _gru_steps(*a, **n.attrs), n.inputs, (ghs,))
+    hs, azr, rhs, ahs = (Tensor(a) for a in n.saved)
+    dx, dh0 = apply("gru_recurrence_grad", [azr, ahs, recurrent_kernel, h0, hs, ghs], **n.attrs)
+
+    def kernel_grad():  # U_zr multiplies h_{t-1}, U_h multiplies r * h_{t-1}
+        da_zr, da_h = S.split(dx, [2 * h0.shape[-1]], axis=-1)
+        return S.concatenate([_recurrent_kernel_grad(_previous_states(h0, hs), da_zr),
+                              _recurrent_kernel_grad(rhs, da_h)], axis=-1)
+    return E._grads(n, lambda: dx, kernel_grad, lambda: dh0)
+
+
+def gru_recurrence_reset_after(x, recurrent_kernel, recurrent_bias, h0, activation="tanh",
+                               recurrent_activation="hard_sigmoid"):
+    """The GRU recurrence with the reset gate after the matmul (Keras reset_after=True) over a projected
+    sequence: returns hs (batch, time, u), the state after every step.
+
+    x: (batch, time, 3u), the input projection x_t @ kernel + input bias in the gate blocks [z | r | h];
+    recurrent_kernel: (u, 3u); recurrent_bias: (3u,) (zeros for a layer without a bias); h0: (batch, u).
+    Step t is ``gru_cell_reset_after(x_t, h_{t-1} @ recurrent_kernel + recurrent_bias, h_{t-1})``.
+    """
+    x, recurrent_kernel, recurrent_bias, h0 = tensors(x, recurrent_kernel, recurrent_bias, h0)
+    what = "gru_recurrence_reset_after"
+    _check_recurrence(what, x, recurrent_kernel, 3, [h0], recurrent_bias)
+    (hs,) = apply_saving(what, [x, recurrent_kernel, recurrent_bias, h0], _gru_recurrence_reset_after_vjp, 1,
+                         activation=_check_name(activation, what),
+                         recurrent_activation=_check_name(recurrent_activation, what))
+    return hs
+
+
+def _gru_reset_after_steps(x, recurrent_kernel, recurrent_bias, h, activation, recurrent_activation):
+    """``gru_recurrence_reset_after`` as a loop of step ops (its definition; differentiable to any order)."""
+    hs = []
+    for x_t in S.unstack(x, axis=1):
+        m = E.add(L.matmul(h, recurrent_kernel), recurrent_bias)
+        h = gru_cell_reset_after(x_t, m, h, activation, recurrent_activation)
+        hs.append(h)
+    return (S.stack(hs, axis=1),)
+
+
+def _gru_recurrence_reset_after_vjp(n, ghs, _):
+    x, recurrent_kernel, recurrent_bias, h0 = n.inputs
+    if grad_enabled():
+        return vjp_by_recomputing(lambda *a: _gru_reset_after_steps(*a, **n.attrs), n.inputs, (ghs,))
+    hs, ms = (Tensor(a) for a in n.saved)
+    dx, dm, dh0 = apply("gru_recurrence_reset_after_grad", [x, ms, recurrent_kernel, h0, hs, ghs], **n.attrs)
+    return E._grads(n, lambda: dx, lambda: _recurrent_kernel_grad(_previous_states(h0, hs), dm),
+                    lambda: R.sum(dm, axis=(0, 1)), lambda: dh0)
+
+
+def _previous_states(h0, hs):
+    """h_{t-1} at every step t: h0, then hs (batch, time, u) without its last step."""
+    return S.concatenate([S.expand_dims(h0, 1), getitem(hs, (slice(None), slice(None, -1)))], axis=1)
+
+
+def _recurrent_kernel_grad(states, da):
+    """sum_t states_t^T da_t, the gradient of a kernel that multiplies ``states`` (batch, time, u) at every
+    step into pre-activations with gradients ``da`` (batch, time, k): one matmul over (batch * time) rows."""
+    rows = states.shape[0] * states.shape[1]
+    return L._matmul(S.reshape(states, (rows, states.shape[-1])), S.reshape(da, (rows, da.shape[-1])), True, False)
 
 
 # -- the time loop ----------------------------------------------------------------------------------------
@@ -504,6 +604,20 @@ class GRUStep(_Step):
 
     def _input_bias(self):
         return self.input_bias
+
+    def fused_recurrence(self):
+        return self.recurrent_dropout_masks is None and _fused(self.activation, self.recurrent_activation)
+
+    def recurrence(self, x, states):
+        """The whole time loop over the projected inputs: (outputs, [h])."""
+        act, ract = self.activation, self.recurrent_activation
+        if self.reset_after:
+            bias = self.recurrent_bias if self.recurrent_bias is not None else \
+                zeros((3 * self.units,), x.dtype, like=x)  # m + 0 = m: the step's sums without a bias
+            hs = gru_recurrence_reset_after(x, self.recurrent_kernel, bias, states[0], act, ract)
+        else:
+            hs = gru_recurrence(x, self.recurrent_kernel, states[0], act, ract)
+        return hs, [getitem(hs, (slice(None), -1))]
 
     def step(self, x, states):
         (hs_z, hs_r, hs_h), carry = self._per_gate_states(states[0])
