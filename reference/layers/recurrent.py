@@ -659,8 +659,7 @@ class RNN(Layer):
             cell.reset_dropout_masks()
             cell._ensure_masks(inputs, initial_state[0], training)
             core = cell._core()
-            return ops.rnn(core.step, core.project(inputs), initial_state, go_backwards=self.go_backwards, mask=mask,
-                           unroll=self.unroll)
+            return core.run(core.project(inputs), initial_state, self.go_backwards, mask, self.unroll)
         _reset_masks(cell)
         kwargs = {"training": training} if has_arg(cell.call, "training") else {}
 

@@ -498,6 +498,16 @@ class _Step:
         """Whether ``recurrence`` can run the whole time loop as one op (no recurrent dropout, named activations)."""
         return False
 
+    def run(self, projected, states, go_backwards=False, mask=None, unroll=False):
+        """The time loop over projected inputs, as ``rnn`` returns it: one recurrence op where the cell has one
+        and nothing needs the steps one by one (a mask), else ``rnn`` over ``step``."""
+        if mask is None and self.fused_recurrence() and projected.shape[1]:
+            if go_backwards:
+                projected = getitem(projected, (slice(None), slice(None, None, -1)))
+            outputs, states = self.recurrence(projected, states)
+            return getitem(outputs, (slice(None), -1)), outputs, states
+        return rnn(self.step, projected, states, go_backwards=go_backwards, mask=mask, unroll=unroll)
+
     def _per_gate_states(self, h):
         """The previous state as each gate sees it (recurrent dropout), and the state carried on."""
         masks = self.recurrent_dropout_masks
@@ -673,13 +683,7 @@ def _run(core, inputs, initial_state, go_backwards, mask, unroll):
     if inputs.ndim != 3:
         raise ValueError(f"{core.what}: inputs must be (batch, time, features), got shape {inputs.shape}")
     states = _initial_states(initial_state, inputs, core.state_size, core.what)
-    projected = core.project(inputs)
-    if mask is None and core.fused_recurrence() and inputs.shape[1]:
-        if go_backwards:
-            projected = getitem(projected, (slice(None), slice(None, None, -1)))
-        outputs, states = core.recurrence(projected, states)
-        return getitem(outputs, (slice(None), -1)), outputs, states
-    return rnn(core.step, projected, states, go_backwards=go_backwards, mask=mask, unroll=unroll)
+    return core.run(core.project(inputs), states, go_backwards, mask, unroll)
 
 
 def simple_rnn(inputs, kernel, recurrent_kernel, bias=None, initial_state=None, activation="tanh",
