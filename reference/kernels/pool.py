@@ -91,12 +91,13 @@ def max_pool_argmax(xp, x, pool_size, strides, pads):
         start = _starts(xp, d, out_spatial, strides, pads)
         first = first * k + (xp.maximum(start, 0) - start)
     best = xp.full(out, -np.inf, dtype=x.dtype)
-    arg = first
+    arg = xp.empty(out, dtype=np.int32)
+    arg[...] = first
     for a, offset in enumerate(_offsets(pool_size)):
         v = xpad[_at_offset(offset, strides, out_spatial)]
         better = ~(v <= best) & (best == best)  # v > best, or v is the first NaN
-        best = xp.where(better, v, best)
-        arg = xp.where(better, a, arg)
+        xp.copyto(arg, a, where=better)
+        best = xp.maximum(best, v)  # the running maximum's value (a NaN stays); ties keep the earlier arg
     # flat index into x: the window start's index plus the displacement of the chosen offset
     x_strides = [int(np.prod(x.shape[i + 1:])) for i in range(x.ndim)]
     base = (xp.arange(out[0], dtype=np.int64).reshape((-1,) + (1,) * (x.ndim - 1)) * x_strides[0]
@@ -115,6 +116,11 @@ def max_pool_gather(xp, x, argmax, pool_size, strides, pads):
 
 @kernel("max_pool_scatter")
 def max_pool_scatter(xp, g, argmax, shape, pool_size, strides, pads):
+    if all(s >= k for s, k in zip(strides, pool_size)):
+        # windows that do not overlap never choose the same element: a plain assignment, no summing
+        flat = xp.zeros(int(np.prod(shape)), dtype=g.dtype)
+        flat[argmax.reshape(-1)] = g.reshape(-1)
+        return flat.reshape(shape)
     flat = xp.bincount(argmax.reshape(-1), weights=g.reshape(-1), minlength=int(np.prod(shape)))
     return flat.astype(g.dtype, copy=False).reshape(shape)
 

@@ -13,6 +13,7 @@ weights as non-trainable; regularization losses are recomputed at each access of
 """
 
 import contextvars
+import functools
 import inspect
 import re
 
@@ -24,6 +25,19 @@ from ..tensor import Tensor, Variable, to_array
 
 _ALLOWED_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "dtype", "name", "trainable", "weights",
                    "input_dtype"}
+
+
+def _call_parameters(call):
+    """The parameter names of a layer's ``call`` (inspect.signature is slow: once per function, not per call)."""
+    try:
+        return _cached_parameters(call)
+    except TypeError:  # an unhashable callable
+        return frozenset(inspect.signature(call).parameters)
+
+
+@functools.cache
+def _cached_parameters(call):
+    return frozenset(inspect.signature(call).parameters)
 
 
 def to_snake_case(name):
@@ -254,7 +268,7 @@ class Layer:
         self._check_input_spec(shapes)
         masks = [x._keras_mask for x in xs]
         mask = (masks if many else masks[0]) if any(m is not None for m in masks) else None
-        accepted = inspect.signature(self.call).parameters
+        accepted = _call_parameters(getattr(self.call, "__func__", self.call))
         if "training" in accepted and kwargs.get("training") is None:
             kwargs["training"] = K.learning_phase()
         if "mask" in accepted and kwargs.get("mask") is None:
