@@ -248,6 +248,21 @@ def gru_cell_reset_after_grad(xp, x, m, h, g, activation="tanh", recurrent_activ
 _SHARED_BYTES = 48 * 1024
 _CTYPES = {"float32": "float", "float64": "double"}
 
+# acc[r] = sum_k s[r * n + k] * W[k * ld + col] for a block's ROWS rows: ROWS shared-memory vectors times one
+# column of a global row-major matrix (every recurrent matmul of the kernels below; W read once for all rows).
+_ROWS_DOT = r"""
+__device__ __forceinline__ void nnspec_rows_dot(const T* s, const int n, const T* __restrict__ W, const int ld,
+                                                const int col, T* acc) {
+    #pragma unroll
+    for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
+    for (int k = 0; k < n; ++k) {
+        const T w = W[(ptrdiff_t)k * ld + col];
+        #pragma unroll
+        for (int r = 0; r < ROWS; ++r) acc[r] = fma(s[r * n + k], w, acc[r]);
+    }
+}
+"""
+
 _LSTM_RECURRENCE = r"""
 extern "C" __global__ void nnspec_lstm_recurrence(
         const T* __restrict__ x, const T* __restrict__ U, const T* __restrict__ h0, const T* __restrict__ c0,
@@ -266,13 +281,7 @@ extern "C" __global__ void nnspec_lstm_recurrence(
     for (int t = 0; t < steps; ++t) {
         for (int j = threadIdx.x; j < G; j += blockDim.x) {
             T acc[ROWS];
-            #pragma unroll
-            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
-            for (int k = 0; k < u; ++k) {
-                const T w = U[(ptrdiff_t)k * G + j];
-                #pragma unroll
-                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sh[r * u + k], w, acc[r]);
-            }
+            nnspec_rows_dot(sh, u, U, G, j, acc);
             #pragma unroll
             for (int r = 0; r < ROWS; ++r) {
                 const int b = b0 + r;
@@ -340,13 +349,7 @@ extern "C" __global__ void nnspec_lstm_recurrence_grad(
         __syncthreads();
         for (int i = threadIdx.x; i < u; i += blockDim.x) {
             T acc[ROWS];
-            #pragma unroll
-            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
-            for (int j = 0; j < G; ++j) {
-                const T w = UT[(ptrdiff_t)j * u + i];
-                #pragma unroll
-                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sda[r * G + j], w, acc[r]);
-            }
+            nnspec_rows_dot(sda, G, UT, u, i, acc);
             #pragma unroll
             for (int r = 0; r < ROWS; ++r) sdh[r * u + i] = acc[r];
         }
@@ -381,13 +384,7 @@ extern "C" __global__ void nnspec_gru_recurrence(
     for (int t = 0; t < steps; ++t) {
         for (int j = threadIdx.x; j < Z; j += blockDim.x) {
             T acc[ROWS];
-            #pragma unroll
-            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
-            for (int k = 0; k < u; ++k) {
-                const T w = U[(ptrdiff_t)k * G + j];
-                #pragma unroll
-                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sh[r * u + k], w, acc[r]);
-            }
+            nnspec_rows_dot(sh, u, U, G, j, acc);
             #pragma unroll
             for (int r = 0; r < ROWS; ++r) {
                 const int b = b0 + r;
@@ -410,13 +407,7 @@ extern "C" __global__ void nnspec_gru_recurrence(
         __syncthreads();
         for (int i = threadIdx.x; i < u; i += blockDim.x) {
             T acc[ROWS];
-            #pragma unroll
-            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
-            for (int k = 0; k < u; ++k) {
-                const T w = U[(ptrdiff_t)k * G + Z + i];
-                #pragma unroll
-                for (int r = 0; r < ROWS; ++r) acc[r] = fma(srh[r * u + k], w, acc[r]);
-            }
+            nnspec_rows_dot(srh, u, U, G, Z + i, acc);
             #pragma unroll
             for (int r = 0; r < ROWS; ++r) {
                 const int b = b0 + r;
@@ -469,13 +460,7 @@ extern "C" __global__ void nnspec_gru_recurrence_grad(
         __syncthreads();
         for (int i = threadIdx.x; i < u; i += blockDim.x) {
             T acc[ROWS];
-            #pragma unroll
-            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
-            for (int j = 0; j < u; ++j) {
-                const T w = UT[(ptrdiff_t)(Z + j) * u + i];
-                #pragma unroll
-                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sdah[r * u + j], w, acc[r]);
-            }
+            nnspec_rows_dot(sdah, u, UT + (ptrdiff_t)Z * u, u, i, acc);
             #pragma unroll
             for (int r = 0; r < ROWS; ++r) {
                 const int b = b0 + r;
@@ -494,13 +479,7 @@ extern "C" __global__ void nnspec_gru_recurrence_grad(
         __syncthreads();
         for (int i = threadIdx.x; i < u; i += blockDim.x) {
             T acc[ROWS];
-            #pragma unroll
-            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
-            for (int j = 0; j < Z; ++j) {
-                const T w = UT[(ptrdiff_t)j * u + i];
-                #pragma unroll
-                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sdzr[r * Z + j], w, acc[r]);
-            }
+            nnspec_rows_dot(sdzr, Z, UT, u, i, acc);
             #pragma unroll
             for (int r = 0; r < ROWS; ++r) if (b0 + r < B) sdh[r * u + i] += acc[r];
         }
@@ -528,13 +507,7 @@ extern "C" __global__ void nnspec_gru_recurrence_reset_after(
     for (int t = 0; t < steps; ++t) {
         for (int j = threadIdx.x; j < G; j += blockDim.x) {
             T acc[ROWS];
-            #pragma unroll
-            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
-            for (int k = 0; k < u; ++k) {
-                const T w = U[(ptrdiff_t)k * G + j];
-                #pragma unroll
-                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sh[r * u + k], w, acc[r]);
-            }
+            nnspec_rows_dot(sh, u, U, G, j, acc);
             #pragma unroll
             for (int r = 0; r < ROWS; ++r) {
                 const int b = b0 + r;
@@ -599,13 +572,7 @@ extern "C" __global__ void nnspec_gru_recurrence_reset_after_grad(
         __syncthreads();
         for (int i = threadIdx.x; i < u; i += blockDim.x) {
             T acc[ROWS];
-            #pragma unroll
-            for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
-            for (int j = 0; j < G; ++j) {
-                const T w = UT[(ptrdiff_t)j * u + i];
-                #pragma unroll
-                for (int r = 0; r < ROWS; ++r) acc[r] = fma(sdm[r * G + j], w, acc[r]);
-            }
+            nnspec_rows_dot(sdm, G, UT, u, i, acc);
             #pragma unroll
             for (int r = 0; r < ROWS; ++r) if (b0 + r < B) sdh[r * u + i] += acc[r];
         }
@@ -624,7 +591,7 @@ def _recurrence_module(source, dtype, act, ract, rows):
     defines = (f"typedef {_CTYPES[dtype]} T;\n#define ROWS {rows}\n"
                f"#define ACT {_fn(act)}<T>\n#define RACT {_fn(ract)}<T>\n"
                f"#define ACT_D {_fn(act)}_d<T>\n#define RACT_D {_fn(ract)}_d<T>\n")
-    return cupy.RawModule(code=_PREAMBLE + defines + source, options=_OPTIONS)
+    return cupy.RawModule(code=_PREAMBLE + defines + _ROWS_DOT + source, options=_OPTIONS)
 
 
 def _rows(batch, shared_per_row):
