@@ -147,6 +147,59 @@ def test_adjoint_identities(nn, g, data):
         assert abs(lhs - np.sum(x * tr)) <= 1e-12 * scale
 
 
+def _direct_conv2d(x, k, strides, padding, dilation, groups):
+    """The defining sum, tap by tap in float64: y[n, a, b, g*O/G + q] = sum_{i, j, c} xpad[n, a*sh + i*dh,
+    b*sw + j*dw, g*C/G + c] k[i, j, c, g*O/G + q]."""
+    (sh, sw), (dh, dw) = strides, dilation
+    xp_ = np.pad(x, ((0, 0),) + tuple(padding) + ((0, 0),))
+    kh, kw, cg, o = k.shape
+    oh = (xp_.shape[1] - (kh - 1) * dh - 1) // sh + 1
+    ow = (xp_.shape[2] - (kw - 1) * dw - 1) // sw + 1
+    y = np.zeros((x.shape[0], oh, ow, o))
+    og = o // groups
+    for i in range(kh):
+        for j in range(kw):
+            win = xp_[:, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw, :]
+            for g in range(groups):
+                y[..., g * og:(g + 1) * og] += win[..., g * cg:(g + 1) * cg] @ k[i, j, :, g * og:(g + 1) * og]
+    return y
+
+
+@pytest.mark.parametrize("x_shape,kernel,filters,strides,padding,dilation,groups", [
+    ((6, 40, 40, 16), (3, 3), 24, (1, 1), ((0, 0), (0, 0)), (1, 1), 1),
+    ((2, 70, 66, 32), (3, 3), 16, (2, 1), ((1, 1), (0, 1)), (1, 1), 2),
+    ((3, 45, 50, 24), (3, 2), 12, (1, 1), ((1, 2), (0, 1)), (2, 3), 3),
+    ((40, 12, 12, 8), (5, 5), 8, (1, 1), ((2, 2), (2, 2)), (1, 1), 1),
+])
+def test_large_convolutions_match_the_defining_sum(nn, x_shape, kernel, filters, strides, padding, dilation, groups):
+    """Inputs of megabytes, so an implementation that works through the im2col rows in blocks (the reference:
+    about 2 MiB of columns at a time, whole batch items or runs of output rows) crosses block boundaries:
+    the forward against the defining sum written above, the two adjoints by their identities."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(x_shape)
+    k = rng.standard_normal(kernel + (x_shape[3] // groups, filters))
+    want = _direct_conv2d(x, k, strides, padding, dilation, groups)
+    o = nn.ops
+    got = o.conv2d(_c(nn, x), _c(nn, k), strides, padding, dilation_rate=dilation, groups=groups).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-11)
+    gy = rng.standard_normal(want.shape)
+    bi = o.conv2d_backprop_input(_c(nn, gy), _c(nn, k), x.shape, strides, padding, dilation, groups).numpy()
+    bf = o.conv2d_backprop_filter(_c(nn, x), _c(nn, gy), k.shape, strides, padding, dilation, groups).numpy()
+    lhs = np.sum(want * gy)
+    scale = np.sum(np.abs(want * gy))
+    assert abs(lhs - np.sum(x * bi)) <= 1e-12 * scale
+    assert abs(lhs - np.sum(k * bf)) <= 1e-12 * scale
+    # the adjoint in k, entry by entry: d<conv(x, k), gy>/dk[i, j, c, o] is linear in k's unit vectors
+    unit = np.zeros_like(k)
+    unit[kernel[0] - 1, 0, 0, filters - 1] = 1.0
+    assert abs(np.sum(_direct_conv2d(x, unit, strides, padding, dilation, groups) * gy)
+               - bf[kernel[0] - 1, 0, 0, filters - 1]) <= 1e-11 * scale
+    pixel = np.zeros_like(x)  # and in x, at a pixel of the last batch item
+    pixel[-1, x_shape[1] // 2, -1, -1] = 1.0
+    assert abs(np.sum(_direct_conv2d(pixel, k, strides, padding, dilation, groups) * gy)
+               - bi[-1, x_shape[1] // 2, -1, -1]) <= 1e-11 * scale
+
+
 # -- hand-computed values ---------------------------------------------------------------------------------
 
 def test_same_padding_even_kernel_pads_at_the_end(nn):

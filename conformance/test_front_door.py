@@ -4,6 +4,7 @@ These run in subprocesses, so each sees a fresh interpreter and its own NNSPEC_I
 """
 
 import os
+import platform
 import subprocess
 import sys
 
@@ -70,6 +71,24 @@ def test_info_for_reference():
     assert r.returncode == 0, r.stderr
     rows = dict(line.split(None, 1) for line in r.stdout.splitlines())
     assert rows["implementation"] == "reference" and rows["numpy"] == np.__version__
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="the allocator setting is glibc's (mallopt)")
+@pytest.mark.parametrize("setting,want", [(None, "True"), ("0", "False")])
+def test_reference_keeps_freed_memory_unless_told_not_to(setting, want):
+    """Importing the reference sets glibc's mmap and trim thresholds once (nnspec.reference.memory);
+    NNSPEC_KEEP_FREED_MEMORY=0 leaves the allocator alone. `nnspec info` says which."""
+    env = {k: v for k, v in os.environ.items() if k != "NNSPEC_KEEP_FREED_MEMORY"}
+    if setting is not None:
+        env["NNSPEC_KEEP_FREED_MEMORY"] = setting
+    r = subprocess.run([sys.executable, "-c", "import nnspec.reference.memory as m; print(m._applied)"],
+                       capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == want
+    r = subprocess.run([sys.executable, "-m", "nnspec", "info", "--impl", "reference"], capture_output=True,
+                       text=True, timeout=120, env=env)
+    assert dict(line.split(None, 1) for line in r.stdout.splitlines())["keep_freed_memory"] == want
 
 
 @pytest.mark.gpu

@@ -91,3 +91,27 @@ def test_large_sums_over_leading_axes(nn, lead, keepdims, dtype, contiguous, see
     assert got.shape == want.shape and got.dtype == a.dtype
     np.testing.assert_allclose(got, want, rtol=1e-5 if dtype == "float32" else 1e-12, atol=1e-4 if dtype == "float32"
                                else 1e-11)
+
+
+@given(shapes=hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=3, max_side=4),
+       dtype=st.sampled_from(["float16", "float32", "float64", "int32", "int64", "uint8"]),
+       zero=st.sampled_from([None, "a", "b"]), seed=st.integers(0, 2**16))
+def test_where_is_numpy_where_bit_for_bit(nn, shapes, dtype, zero, seed):
+    """where(cond, a, b) against numpy.where on the host: same shape, dtype and bits, with NaN (payloads), -0.0
+    and infinities among the values, and +0 scalars on either side (the reference selects bits, see its kernel)."""
+    rng = np.random.default_rng(seed)
+    sc, sa, sb = shapes.input_shapes
+    cond = rng.random(sc) < 0.5
+    special = np.array([np.nan, -0.0, 0.0, np.inf, -np.inf, 1.5]) if dtype[0] == "f" else np.array([0, 7])
+    a = rng.choice(np.concatenate([special, rng.standard_normal(4) * 9]), sa).astype(dtype)
+    b = rng.choice(np.concatenate([special, rng.standard_normal(4) * 9]), sb).astype(dtype)
+    if zero == "a":
+        a = np.zeros((), dtype)
+    elif zero == "b":
+        b = np.zeros((), dtype)
+    if dtype[0] == "f" and a.ndim:
+        a.reshape(-1)[0] = np.frombuffer(np.array([0x7e01], dtype=np.uint16).tobytes(), np.float16)[0]  # a NaN payload
+    got = nn.ops.where(nn.constant(cond), nn.constant(a), nn.constant(b)).numpy()
+    want = np.where(cond, a, b)
+    assert got.shape == want.shape and got.dtype == want.dtype
+    np.testing.assert_array_equal(got.view(f"u{want.itemsize}"), want.view(f"u{want.itemsize}"))

@@ -24,6 +24,7 @@ def info_dict(impl_name):
     import numpy
 
     import nnspec
+    from nnspec.reference.memory import keep_freed_memory
     module = nnspec.set_impl(impl_name)
     out = {
         "implementation": module.implementation.name,
@@ -32,6 +33,7 @@ def info_dict(impl_name):
         "platform": platform.platform(),
         "numpy": numpy.__version__,
         "floatx": module.config.floatx(),
+        "keep_freed_memory": keep_freed_memory(),
     }
     if impl_name == "accel":
         cupy = module.cupy

@@ -27,8 +27,11 @@ from . import (
 from .engine.input_layer import Input
 from .errors import ImplementationUnavailableError, MixedImplementationError
 from .implementation import REFERENCE as implementation
+from .memory import keep_freed_memory
 from .tape import GradientTape, gradients, no_grad
 from .tensor import Tensor, Variable, constant
+
+keep_freed_memory()
 
 __all__ = [
     "activations", "applications", "backend", "callbacks", "config", "constraints", "datasets", "initializers",

@@ -79,7 +79,7 @@ def im2col(xp, x, khw, strides, dilation, padding):
 
 
 def col2im(xp, cols, hw, strides, dilation, padding):
-    """The adjoint of im2col, gathered per input element (same values and order as ref.col2im)."""
+    """The adjoint of im2col, gathered per input element (the sums of ref.backprop_input, in its tap order)."""
     cols = cupy.ascontiguousarray(cols)
     n, oh, ow, kh, kw, c = cols.shape
     (sh, sw), (dh, dw) = strides, dilation
@@ -91,16 +91,17 @@ def col2im(xp, cols, hw, strides, dilation, padding):
 
 
 def conv2d(xp, x, k, strides=(1, 1), dilation=(1, 1), padding=((0, 0), (0, 0)), groups=1):
-    return ref.forward(xp, x, k, strides, dilation, padding, groups, im2col=im2col)
+    return ref.forward(xp, x, k, strides, dilation, padding, groups, im2col=im2col, block_bytes=None)
 
 
 def conv2d_backprop_input(xp, gy, k, input_hw, strides=(1, 1), dilation=(1, 1), padding=((0, 0), (0, 0)), groups=1):
-    return ref.backprop_input(xp, gy, k, input_hw, strides, dilation, padding, groups, col2im=col2im)
+    return col2im(xp, ref.column_grads(xp, gy, k, groups), input_hw, strides, dilation, padding)
 
 
 def conv2d_backprop_filter(xp, x, gy, kernel_hw, strides=(1, 1), dilation=(1, 1), padding=((0, 0), (0, 0)),
                            groups=1):
-    return ref.backprop_filter(xp, x, gy, kernel_hw, strides, dilation, padding, groups, im2col=im2col)
+    return ref.backprop_filter(xp, x, gy, kernel_hw, strides, dilation, padding, groups, im2col=im2col,
+                               block_bytes=None)
 
 
 OVERRIDES = {"conv2d": conv2d, "conv2d_backprop_input": conv2d_backprop_input,

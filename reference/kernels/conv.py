@@ -1,4 +1,4 @@
-"""Convolution kernels: im2col by strided views + one matmul, col2im for the adjoints.
+"""Convolution kernels: im2col by strided views + one matmul; the input adjoint tap by tap.
 
 Layout (TensorFlow's, which Keras 2.2.4 uses): images NHWC, kernels (kh, kw, in/groups, out).
 Every kernel takes explicit attributes, resolved by ``nnspec.reference.ops.conv``:
@@ -13,7 +13,8 @@ With the input padded to (Hp, Wp), output pixel (oh, ow) reads padded pixel
 (oh * sh + i * dh, ow * sw + j * dw) at kernel tap (i, j); OH = (Hp - dh * (kh - 1) - 1) // sh + 1.
 
 ``conv2d`` computes y[n, oh, ow, o] = sum_{i, j, c} xpad[n, oh*sh + i*dh, ow*sw + j*dw, c] k[i, j, c, o]
-(within a group). ``conv2d_backprop_input`` is its exact adjoint in x (col2im) and
+(within a group). ``conv2d_backprop_input`` is its exact adjoint in x (col2im: every tap adds
+gy @ k[i, j]^T back to the pixels it read) and
 ``conv2d_backprop_filter`` its adjoint in k. Readable loops run over the kh * kw kernel taps only,
 never over batch items or pixels.
 """
@@ -53,23 +54,16 @@ def im2col(xp, x, khw, strides, dilation, padding):
         x, shape=(n, oh, ow, kh, kw, c), strides=(s_n, s_h * sh, s_w * sw, s_h * dh, s_w * dw, s_c))
 
 
-def col2im(xp, cols, hw, strides, dilation, padding):
-    """The adjoint of ``im2col``: scatter-add the (N, OH, OW, kh, kw, C) columns into (N, H, W, C).
-
-    Each kernel tap (i, j) adds its slice to the rows oh*sh + i*dh and columns ow*sw + j*dw of the
-    padded image; the padding is then cut away (it received the gradient of the zeros).
-    """
-    n, oh, ow, kh, kw, c = cols.shape
+def _tap_window(i, j, ohw, strides, dilation):
+    """Index of the padded-image pixels that kernel tap (i, j) reads, one per output pixel."""
     (sh, sw), (dh, dw) = strides, dilation
+    return (slice(None), slice(i * dh, i * dh + sh * (ohw[0] - 1) + 1, sh),
+            slice(j * dw, j * dw + sw * (ohw[1] - 1) + 1, sw), slice(None))
+
+
+def _unpadded(x, hw, padding):
     (pt, _), (pl, _) = padding
-    hp, wp = _padded_hw(hw, padding)
-    out = xp.zeros((n, hp, wp, c), dtype=cols.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            rows = slice(i * dh, i * dh + sh * (oh - 1) + 1, sh)
-            columns = slice(j * dw, j * dw + sw * (ow - 1) + 1, sw)
-            out[:, rows, columns, :] += cols[:, :, :, i, j, :]
-    return out[:, pt:pt + hw[0], pl:pl + hw[1], :]
+    return x[:, pt:pt + hw[0], pl:pl + hw[1], :]
 
 
 # -- the matmuls, grouped: one (batched over groups) BLAS call each -------------------------------------
@@ -100,29 +94,77 @@ def _rows_from_group(m, shape):
     return m.transpose(1, 0, 2).reshape(shape)
 
 
-def forward(xp, x, k, strides, dilation, padding, groups, im2col=im2col):
-    cols = im2col(xp, x, k.shape[:2], strides, dilation, padding)
+# im2col rows are copied and multiplied a block at a time: the block is still in cache when its matmul
+# reads it, and no (N*OH*OW, kh*kw*C) copy is made (on the CPU its fresh memory cost more than its matmul).
+BLOCK_BYTES = 2 << 20
+
+
+def _blocks(cols, block_bytes):
+    """Indices covering the (N, OH, OW) rows of ``cols`` in blocks of about ``block_bytes`` of columns: runs
+    of whole batch items, or runs of output rows of one item; ``block_bytes`` None: one block."""
     n, oh, ow = cols.shape[:3]
-    y = xp.matmul(_cols_by_group(cols, groups), _kernel_by_group(k, groups))
-    return _rows_from_group(y, (n, oh, ow, k.shape[3]))
+    if block_bytes is None or cols.size == 0:
+        return [(slice(None),)]
+    rows = max(1, block_bytes // (cols[:1, :1, :1].size * cols.itemsize))
+    if rows >= oh * ow:
+        per = rows // (oh * ow)
+        return [(slice(s, s + per),) for s in range(0, n, per)]
+    per = max(1, rows // ow)
+    return [(slice(b, b + 1), slice(s, s + per)) for b in range(n) for s in range(0, oh, per)]
 
 
-def backprop_input(xp, gy, k, input_hw, strides, dilation, padding, groups, col2im=col2im):
+def forward(xp, x, k, strides, dilation, padding, groups, im2col=im2col, block_bytes=BLOCK_BYTES):
+    cols = im2col(xp, x, k.shape[:2], strides, dilation, padding)
+    km = _kernel_by_group(k, groups)
+    y = xp.empty(cols.shape[:3] + (k.shape[3],), dtype=xp.result_type(cols.dtype, k.dtype))
+    for b in _blocks(cols, block_bytes):
+        m = _cols_by_group(cols[b], groups)
+        if groups == 1:  # straight into y
+            xp.matmul(m, km, out=y[b].reshape(m.shape[:2] + km.shape[2:]))
+        else:
+            y[b] = _rows_from_group(xp.matmul(m, km), y[b].shape)
+    return y
+
+
+def column_grads(xp, gy, k, groups):
+    """The gradient of every im2col column, (N, OH, OW, kh, kw, C): one matmul (accel's col2im sums it)."""
     n, oh, ow, o = gy.shape
     kh, kw, cg, _ = k.shape
-    # (G, M, O/G) @ (G, O/G, kh*kw*C/G) -> (G, M, kh*kw*C/G): the gradient of every column
+    # (G, M, O/G) @ (G, O/G, kh*kw*C/G) -> (G, M, kh*kw*C/G)
     dcols = xp.matmul(_rows_by_group(gy, groups), _kernel_by_group(k, groups).transpose(0, 2, 1))
     dcols = dcols.reshape(groups, n, oh, ow, kh, kw, cg).transpose(1, 2, 3, 4, 5, 0, 6)
-    dcols = dcols.reshape(n, oh, ow, kh, kw, groups * cg)
-    return col2im(xp, dcols, input_hw, strides, dilation, padding)
+    return dcols.reshape(n, oh, ow, kh, kw, groups * cg)
 
 
-def backprop_filter(xp, x, gy, kernel_hw, strides, dilation, padding, groups, im2col=im2col):
+def backprop_input(xp, gy, k, input_hw, strides, dilation, padding, groups):
+    """col2im of the column gradients, tap by tap: kernel tap (i, j) adds gy @ k[i, j]^T to the padded pixels
+    it read (tap order i outer, j inner), then the padding is cut away (it received the gradient of the zeros).
+
+    One (N*OH*OW, C) product at a time instead of all columns at once: on the CPU the (N, OH, OW, kh, kw, C)
+    array cost more in fresh memory than the bigger matmul saves.
+    """
+    n, oh, ow, _ = gy.shape
+    kh, kw, cg, _ = k.shape
+    rows = _rows_by_group(gy, groups)
+    out = xp.zeros((n,) + _padded_hw(input_hw, padding) + (groups * cg,), dtype=gy.dtype)
+    tap = xp.empty((groups, n * oh * ow, cg), dtype=out.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            xp.matmul(rows, _kernel_by_group(k[i:i + 1, j:j + 1], groups).transpose(0, 2, 1), out=tap)
+            out[_tap_window(i, j, (oh, ow), strides, dilation)] += _rows_from_group(tap, (n, oh, ow, groups * cg))
+    return _unpadded(out, input_hw, padding)
+
+
+def backprop_filter(xp, x, gy, kernel_hw, strides, dilation, padding, groups, im2col=im2col,
+                    block_bytes=BLOCK_BYTES):
     cols = im2col(xp, x, kernel_hw, strides, dilation, padding)
     kh, kw = kernel_hw
     cg, o = x.shape[3] // groups, gy.shape[3]
-    # (G, kh*kw*C/G, M) @ (G, M, O/G) -> (G, kh*kw*C/G, O/G)
-    gk = xp.matmul(_cols_by_group(cols, groups).transpose(0, 2, 1), _rows_by_group(gy, groups))
+    gk = None
+    for b in _blocks(cols, block_bytes):
+        # (G, kh*kw*C/G, M) @ (G, M, O/G) -> (G, kh*kw*C/G, O/G), summed over the blocks
+        part = xp.matmul(_cols_by_group(cols[b], groups).transpose(0, 2, 1), _rows_by_group(gy[b], groups))
+        gk = part if gk is None else xp.add(gk, part, out=gk)
     return gk.reshape(groups, kh * kw, cg, o // groups).transpose(1, 2, 0, 3).reshape(kh, kw, cg, o)
 
 

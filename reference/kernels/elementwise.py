@@ -1,8 +1,10 @@
 """Elementwise kernels with NumPy broadcasting.
 
 Most are one NumPy ufunc each and are registered from the table below; the ones with a formula of
-their own (sigmoid, relu) are written out.
+their own (where, sigmoid, relu) are written out.
 """
+
+import numpy as np
 
 from . import kernel
 
@@ -12,7 +14,7 @@ UFUNCS = {
     "add": "add", "subtract": "subtract", "multiply": "multiply", "divide": "true_divide",
     "negative": "negative", "power": "power", "square": "square", "sqrt": "sqrt", "exp": "exp",
     "log": "log", "abs": "abs", "sign": "sign", "maximum": "maximum", "minimum": "minimum",
-    "where": "where", "tanh": "tanh",
+    "tanh": "tanh",
     # comparisons and logic: boolean results, never differentiated
     "equal": "equal", "not_equal": "not_equal", "less": "less", "less_equal": "less_equal",
     "greater": "greater", "greater_equal": "greater_equal", "logical_and": "logical_and",
@@ -31,11 +33,39 @@ for _op, _fname in UFUNCS.items():
     kernel(_op)(_ufunc_kernel(_fname))
 
 
+def _zero_bits(xp, a, bits):
+    return a.ndim == 0 and not bool(a.view(bits) != 0)
+
+
+@kernel("where")
+def where(xp, cond, a, b):
+    """``a`` where ``cond`` else ``b``, all three broadcast (``numpy.where``).
+
+    Two operands of one numeric dtype are selected bit by bit, b ^ ((a ^ b) & mask) with the mask all
+    ones where cond: the chosen value's bits are copied, so this is numpy.where exactly (NaN payloads,
+    -0.0), without its branch per element, which costs about 4 ns an element when the mask has no
+    pattern (a relu gradient's, on the CPU).
+    """
+    shape = np.broadcast_shapes(cond.shape, a.shape, b.shape)
+    if cond.dtype != np.bool_ or a.dtype != b.dtype or a.dtype.kind not in "biuf" or not shape:
+        return xp.where(cond, a, b)
+    bits = np.dtype(f"u{a.dtype.itemsize}")
+    mask = xp.negative(xp.broadcast_to(cond, shape), dtype=bits)  # 0 - 1 wraps to all ones
+    if _zero_bits(xp, b, bits):  # a where cond else +0: the relu gradient
+        xp.bitwise_and(mask, a.view(bits), out=mask)
+    elif _zero_bits(xp, a, bits):
+        xp.bitwise_and(xp.invert(mask, out=mask), b.view(bits), out=mask)
+    else:
+        xp.bitwise_and(mask, xp.bitwise_xor(a.view(bits), b.view(bits)), out=mask)
+        xp.bitwise_xor(mask, b.view(bits), out=mask)
+    return mask.view(a.dtype)
+
+
 @kernel("sigmoid")
 def sigmoid(xp, x):
     # exp of a non-positive number only, so no overflow for any x.
     e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+    return where(xp, x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
 @kernel("relu")

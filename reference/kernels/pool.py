@@ -85,28 +85,40 @@ def max_pool_argmax(xp, x, pool_size, strides, pads):
     out = output_shape(x.shape, pool_size, strides, pads)
     out_spatial = out[1:-1]
     xpad = _padded(xp, x, pads, -np.inf)
-    # The scan starts at the first valid position of each window (its row-major offset).
-    first = 0
-    for d, k in enumerate(pool_size):
-        start = _starts(xp, d, out_spatial, strides, pads)
-        first = first * k + (xp.maximum(start, 0) - start)
-    best = xp.full(out, -np.inf, dtype=x.dtype)
-    arg = xp.empty(out, dtype=np.int32)
-    arg[...] = first
-    for a, offset in enumerate(_offsets(pool_size)):
-        v = xpad[_at_offset(offset, strides, out_spatial)]
-        better = ~(v <= best) & (best == best)  # v > best, or v is the first NaN
-        xp.copyto(arg, a, where=better)
-        best = xp.maximum(best, v)  # the running maximum's value (a NaN stays); ties keep the earlier arg
+    views = [xpad[_at_offset(offset, strides, out_spatial)] for offset in _offsets(pool_size)]
+    # Two whole-array passes instead of a running argmax: the window maximum (maximum() keeps a NaN), then
+    # the offset of its first occurrence, counted as the number of offsets before the first hit. A NaN
+    # window's hit is its first NaN; without NaN no value is a NaN and that test is skipped.
+    best = views[0].copy()
+    for v in views[1:]:
+        xp.maximum(best, v, out=best)
+    nan = bool(xp.isnan(best).any()) if best.dtype.kind == "f" else False
+    arg = xp.zeros(out, dtype=np.int8 if len(views) < 128 else np.int32)
+    missed = None  # True where no offset so far holds the maximum
+    for v in views[:-1]:  # a window whose first hit is not before the last offset has it there
+        miss = v != best
+        if nan:
+            miss &= v == v
+        missed = miss if missed is None else xp.logical_and(missed, miss, out=missed)
+        xp.add(arg, missed, out=arg, casting="unsafe")
+    # A window whose valid values are all -inf matched -inf padding before its first valid position:
+    # start there instead (otherwise the first hit is valid and lies at or after it).
+    if any(b for b, _ in pads):
+        first = 0
+        for d, k in enumerate(pool_size):
+            start = _starts(xp, d, out_spatial, strides, pads)
+            first = first * k + (xp.maximum(start, 0) - start)
+        arg = xp.maximum(arg, first)
     # flat index into x: the window start's index plus the displacement of the chosen offset
     x_strides = [int(np.prod(x.shape[i + 1:])) for i in range(x.ndim)]
-    base = (xp.arange(out[0], dtype=np.int64).reshape((-1,) + (1,) * (x.ndim - 1)) * x_strides[0]
-            + xp.arange(out[-1], dtype=np.int64))
-    for d in range(len(pool_size)):
-        base = base + _starts(xp, d, out_spatial, strides, pads) * x_strides[1 + d]
     displacement = xp.asarray([sum(o * x_strides[1 + d] for d, o in enumerate(offset))
                                for offset in _offsets(pool_size)], dtype=np.int64)
-    return base + xp.take(displacement, xp.broadcast_to(arg, out))
+    index = xp.take(displacement, arg)
+    index += xp.arange(out[0], dtype=np.int64).reshape((-1,) + (1,) * (x.ndim - 1)) * x_strides[0]
+    index += xp.arange(out[-1], dtype=np.int64)
+    for d in range(len(pool_size)):
+        index += _starts(xp, d, out_spatial, strides, pads) * x_strides[1 + d]
+    return index
 
 
 @kernel("max_pool_gather")

@@ -186,9 +186,8 @@ def _minimum_vjp(n, g):
 def _choose(n, g, first):
     """Gradient of a two-way selection: to the first input where ``first``, else to the second."""
     a, b = n.inputs
-    zero = zeros_like(g)
-    return _grads(n, lambda: unbroadcast(where(first, g, zero), a.shape),
-                  lambda: unbroadcast(where(first, zero, g), b.shape))
+    return _grads(n, lambda: unbroadcast(where(first, g, 0), a.shape),
+                  lambda: unbroadcast(where(first, 0, g), b.shape))
 
 
 def where(cond, a, b):
@@ -203,9 +202,8 @@ def where(cond, a, b):
 
 def _where_vjp(n, g):
     cond, a, b = n.inputs  # cond is boolean: never needs a gradient
-    zero = zeros_like(g)
-    return _grads(n, None, lambda: unbroadcast(where(cond, g, zero), a.shape),
-                  lambda: unbroadcast(where(cond, zero, g), b.shape))
+    return _grads(n, None, lambda: unbroadcast(where(cond, g, 0), a.shape),
+                  lambda: unbroadcast(where(cond, 0, g), b.shape))
 
 
 def clip(x, min_value, max_value):
@@ -248,7 +246,7 @@ def relu(x):
 
 
 def _relu_vjp(n, g):
-    return (where(greater(n.inputs[0], 0), g, zeros_like(g)),)
+    return (where(greater(n.inputs[0], 0), g, 0),)
 
 
 # -- comparisons and logic (no gradient) ---------------------------------------------------------
