@@ -191,6 +191,49 @@ def test_pool_shapes_and_values_against_the_formula_and_brute_force(nn, config, 
     np.testing.assert_allclose(y, brute_pool(x, k, s, padding, mode), rtol=1e-13, atol=1e-13)
 
 
+def first_maxima(x, k, s, padding):
+    """Flat index into x (NHWC) of every 2-D window's first maximum in row-major window order, a NaN being
+    the maximum and padding never winning (a window of -inf keeps its first valid position): NumPy's argmax
+    over the gathered windows."""
+    n, h, w, c = x.shape
+    starts, valid, at = [], [], []
+    for size, kk, ss in zip((h, w), k, s):
+        out = -(-size // ss) if padding == "same" else (size - kk) // ss + 1
+        before = max((out - 1) * ss + kk - size, 0) // 2 if padding == "same" else 0
+        pos = np.arange(out)[:, None] * ss - before + np.arange(kk)  # (out, k) input coordinates
+        starts.append(np.arange(out) * ss - before)
+        valid.append((pos >= 0) & (pos < size))
+        at.append(pos.clip(0, size - 1))
+    (oh, kh), (ow, kw) = at[0].shape, at[1].shape
+    inside = valid[0][:, None, :, None] & valid[1][None, :, None, :]  # (oh, ow, kh, kw)
+    windows = x[:, at[0][:, None, :, None], at[1][None, :, None, :], :]  # (n, oh, ow, kh, kw, c)
+    windows = np.where(inside[None, ..., None], windows, -np.inf).reshape(n, oh, ow, kh * kw, c)
+    arg = np.argmax(windows, axis=3)
+    first_valid = np.argmax(inside.reshape(oh, ow, -1), axis=-1)[None, :, :, None]
+    arg = np.where(np.max(windows, axis=3) == -np.inf, first_valid, arg)
+    rows = starts[0][None, :, None, None] + arg // kw
+    cols = starts[1][None, None, :, None] + arg % kw
+    return ((np.arange(n)[:, None, None, None] * h + rows) * w + cols) * c + np.arange(c)
+
+
+@pytest.mark.parametrize("k, s, padding", [((2, 2), (2, 2), "valid"), ((3, 3), (2, 2), "same"),
+                                           ((2, 3), (1, 2), "same")])
+def test_large_max_pooling_routes_to_the_first_maximum(nn, k, s, padding):
+    """Megabytes of input with ties, NaN and -inf everywhere (an implementation may work through it in blocks
+    of batch items: the reference does): the pooled values and the gradient, scattered with numpy.add.at to
+    the first maxima found by NumPy's argmax."""
+    rng = np.random.default_rng(4)
+    x = rng.choice(np.array([0.0, 1.0, 2.0, -np.inf, np.nan]), (24, 33, 31, 16), p=[0.3, 0.3, 0.3, 0.08, 0.02])
+    x[:2] = -np.inf  # whole items of -inf: every window keeps its first valid position
+    index = first_maxima(x, k, s, padding)
+    gy = rng.integers(-3, 4, index.shape).astype(np.float64)
+    y, g = grad_of(nn, lambda v: nn.ops.max_pool2d(v, k, s, padding), x, gy)
+    np.testing.assert_array_equal(y, x.reshape(-1)[index])
+    want = np.zeros(x.size)
+    np.add.at(want, index.reshape(-1), gy.reshape(-1))
+    np.testing.assert_array_equal(g, want.reshape(x.shape))
+
+
 @given(rank=st.sampled_from([1, 2]), data=st.data())
 def test_padding_cropping_upsampling_shapes(nn, rank, data):
     n = tuple(data.draw(st.integers(3, 7)) for _ in range(rank))

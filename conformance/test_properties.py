@@ -115,3 +115,23 @@ def test_where_is_numpy_where_bit_for_bit(nn, shapes, dtype, zero, seed):
     want = np.where(cond, a, b)
     assert got.shape == want.shape and got.dtype == want.dtype
     np.testing.assert_array_equal(got.view(f"u{want.itemsize}"), want.view(f"u{want.itemsize}"))
+
+
+@given(shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), index_shape=hnp.array_shapes(min_dims=0,
+       max_dims=2, min_side=0, max_side=5), data=st.data())
+def test_take_gradient_adds_repeated_indices(nn, shape, index_shape, data):
+    """take along any axis with repeated and negative indices; its gradient against numpy.add.at of the upstream
+    gradient (float64, integer-valued upstream, so every order of summation gives the same numbers)."""
+    axis = data.draw(st.integers(0, len(shape) - 1), label="axis")
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16), label="seed"))
+    indices = rng.integers(-shape[axis], shape[axis], index_shape)
+    x = rng.standard_normal(shape)
+    upstream = rng.integers(-3, 4, shape[:axis] + index_shape + shape[axis + 1:]).astype(np.float64)
+    v = nn.Variable(x)
+    with nn.GradientTape() as tape:
+        y = nn.ops.take(v, indices, axis=axis)
+        total = nn.ops.sum(y * nn.constant(upstream))
+    np.testing.assert_array_equal(y.numpy(), np.take(x, indices, axis=axis))
+    want = np.zeros(shape)
+    np.add.at(want, (slice(None),) * axis + (indices,), upstream)
+    np.testing.assert_array_equal(tape.gradient(total, v, unconnected_gradients="zero").numpy(), want)

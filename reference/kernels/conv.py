@@ -136,22 +136,25 @@ def column_grads(xp, gy, k, groups):
     return dcols.reshape(n, oh, ow, kh, kw, groups * cg)
 
 
-def backprop_input(xp, gy, k, input_hw, strides, dilation, padding, groups):
+def backprop_input(xp, gy, k, input_hw, strides, dilation, padding, groups, block_bytes=BLOCK_BYTES):
     """col2im of the column gradients, tap by tap: kernel tap (i, j) adds gy @ k[i, j]^T to the padded pixels
     it read (tap order i outer, j inner), then the padding is cut away (it received the gradient of the zeros).
 
-    One (N*OH*OW, C) product at a time instead of all columns at once: on the CPU the (N, OH, OW, kh, kw, C)
-    array cost more in fresh memory than the bigger matmul saves.
+    One (rows, C) product at a time instead of all columns at once, over runs of batch items whose products
+    take about half of ``block_bytes``: each stays in cache while it is added.
     """
     n, oh, ow, _ = gy.shape
     kh, kw, cg, _ = k.shape
-    rows = _rows_by_group(gy, groups)
-    out = xp.zeros((n,) + _padded_hw(input_hw, padding) + (groups * cg,), dtype=gy.dtype)
-    tap = xp.empty((groups, n * oh * ow, cg), dtype=out.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            xp.matmul(rows, _kernel_by_group(k[i:i + 1, j:j + 1], groups).transpose(0, 2, 1), out=tap)
-            out[_tap_window(i, j, (oh, ow), strides, dilation)] += _rows_from_group(tap, (n, oh, ow, groups * cg))
+    c = groups * cg
+    out = xp.zeros((n,) + _padded_hw(input_hw, padding) + (c,), dtype=gy.dtype)
+    taps = [(i, j, _kernel_by_group(k[i:i + 1, j:j + 1], groups).transpose(0, 2, 1))
+            for i in range(kh) for j in range(kw)]
+    per = n if block_bytes is None else max(1, block_bytes // 2 // max(1, oh * ow * c * out.itemsize))
+    for start in range(0, n, per):
+        rows, block = _rows_by_group(gy[start:start + per], groups), out[start:start + per]
+        for i, j, tap in taps:
+            block[_tap_window(i, j, (oh, ow), strides, dilation)] += _rows_from_group(
+                xp.matmul(rows, tap), (block.shape[0], oh, ow, c))
     return _unpadded(out, input_hw, padding)
 
 

@@ -80,10 +80,27 @@ def _count(xp, shape, pool_size, strides, pads, dtype):
     return count.astype(dtype)
 
 
+# The argmax works through runs of batch items of about this many input bytes, so that its passes over the
+# windows read the block from cache rather than from memory.
+BLOCK_BYTES = 1 << 20
+
+
 @kernel("max_pool_argmax")
 def max_pool_argmax(xp, x, pool_size, strides, pads):
     out = output_shape(x.shape, pool_size, strides, pads)
-    out_spatial = out[1:-1]
+    index = xp.empty(out, dtype=np.int64)
+    per = max(1, BLOCK_BYTES // max(1, x[:1].nbytes))
+    for start in range(0, x.shape[0], per):
+        block = index[start:start + per]
+        block[...] = _first_max_offset(xp, x[start:start + per], pool_size, strides, pads)
+        # flat index into x: the window start's index plus the displacement of the chosen offset
+        _add_window_starts(xp, block, x.shape, start, pool_size, strides, pads)
+    return index
+
+
+def _first_max_offset(xp, x, pool_size, strides, pads):
+    """The displacement in x (flat, from the window's start) of every window's first maximum."""
+    out_spatial = output_shape(x.shape, pool_size, strides, pads)[1:-1]
     xpad = _padded(xp, x, pads, -np.inf)
     views = [xpad[_at_offset(offset, strides, out_spatial)] for offset in _offsets(pool_size)]
     # Two whole-array passes instead of a running argmax: the window maximum (maximum() keeps a NaN), then
@@ -93,7 +110,7 @@ def max_pool_argmax(xp, x, pool_size, strides, pads):
     for v in views[1:]:
         xp.maximum(best, v, out=best)
     nan = bool(xp.isnan(best).any()) if best.dtype.kind == "f" else False
-    arg = xp.zeros(out, dtype=np.int8 if len(views) < 128 else np.int32)
+    arg = xp.zeros(best.shape, dtype=np.int8 if len(views) < 128 else np.int32)
     missed = None  # True where no offset so far holds the maximum
     for v in views[:-1]:  # a window whose first hit is not before the last offset has it there
         miss = v != best
@@ -109,16 +126,26 @@ def max_pool_argmax(xp, x, pool_size, strides, pads):
             start = _starts(xp, d, out_spatial, strides, pads)
             first = first * k + (xp.maximum(start, 0) - start)
         arg = xp.maximum(arg, first)
-    # flat index into x: the window start's index plus the displacement of the chosen offset
-    x_strides = [int(np.prod(x.shape[i + 1:])) for i in range(x.ndim)]
+    x_strides = _flat_strides(x.shape)
     displacement = xp.asarray([sum(o * x_strides[1 + d] for d, o in enumerate(offset))
                                for offset in _offsets(pool_size)], dtype=np.int64)
-    index = xp.take(displacement, arg)
-    index += xp.arange(out[0], dtype=np.int64).reshape((-1,) + (1,) * (x.ndim - 1)) * x_strides[0]
-    index += xp.arange(out[-1], dtype=np.int64)
+    return xp.take(displacement, arg)
+
+
+def _flat_strides(shape):
+    return [int(np.prod(shape[i + 1:])) for i in range(len(shape))]
+
+
+def _add_window_starts(xp, index, shape, batch_start, pool_size, strides, pads):
+    """Add to ``index`` (a block of windows from batch item ``batch_start`` on) the flat index in an array of
+    ``shape`` of every window's start (batch, spatial start, channel)."""
+    x_strides = _flat_strides(shape)
+    out_spatial = index.shape[1:-1]
+    index += (xp.arange(index.shape[0], dtype=np.int64) + batch_start).reshape((-1,) + (1,) * (len(shape) - 1)) \
+        * x_strides[0]
+    index += xp.arange(index.shape[-1], dtype=np.int64)
     for d in range(len(pool_size)):
         index += _starts(xp, d, out_spatial, strides, pads) * x_strides[1 + d]
-    return index
 
 
 @kernel("max_pool_gather")
