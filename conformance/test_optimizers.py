@@ -242,6 +242,29 @@ def test_trajectory_float64(nn, name, kwargs, problem):
         assert_close(g, w, rtol, atol, f"{name} state {i}")
 
 
+_WIDE = np.random.default_rng(8).uniform(0.2, 3.0, 150_001)
+
+# One parameter of 150,001 elements (not a multiple of any block size): an implementation that updates big
+# parameters in blocks (the reference: 65,536 elements at a time) must give every element the same rule.
+WIDE = Problem(
+    "wide",
+    [np.random.default_rng(9).uniform(-1.0, 1.0, 150_001)],
+    lambda nn, x: nn.ops.sum(nn.ops.multiply(_WIDE, x * x)),
+    lambda x: [2 * _WIDE * x],
+)
+
+
+@pytest.mark.parametrize("name, kwargs", CONFIGS, ids=[_cid(c) for c in CONFIGS])
+def test_trajectory_of_a_wide_parameter(nn, name, kwargs):
+    opt = make(nn, name, kwargs)
+    (x,) = run(nn, opt, WIDE, 3)
+    want_params, want_weights = recurrence(name, kwargs, WIDE, 3)
+    rtol, atol = TRAJ_TOL["float64"]
+    assert_close(x.numpy(), want_params[0], rtol, atol, f"{name} wide param")
+    for i, (g, w) in enumerate(zip(opt.get_weights(), want_weights)):
+        assert_close(g, w, rtol, atol, f"{name} wide state {i}")
+
+
 @pytest.mark.parametrize("name, kwargs", CONFIGS, ids=[_cid(c) for c in CONFIGS])
 def test_trajectory_float32_within_tolerance_of_float64(nn, name, kwargs):
     problem = QUADRATIC
