@@ -64,6 +64,20 @@ def test_categorical_crossentropy_at_probabilities_0_and_1(nn, dtype):
     close(gp, np.zeros((2, 3)), dtype, atol=0.0)
 
 
+def test_categorical_crossentropy_output_gradient_by_hand(nn):
+    """The gradient into the output alone (the training case; an implementation may fuse it), by hand:
+    q = o / s, L = -sum(t log q), dL/do_j = -t_j / (q_j s) + sum(t) / s where eps <= q_j <= 1 - eps (both
+    ends pass: row 0 sits exactly on them), the clipped entries contributing only through s."""
+    eps = 1e-7
+    t = nn.constant(np.array([[1.0, 0.0], [0.25, 0.75], [0.0, 1.0], [1.0, 0.0]]))
+    p = v(nn, [[eps, 1 - eps], [0.2, 0.8], [0.5, 1.5], [0.0, 3.0]])
+    loss, (gp,) = grads(nn, lambda: nn.losses.categorical_crossentropy(t, p), p)
+    want_loss = -np.log(eps) - 0.25 * np.log(0.2) - 0.75 * np.log(0.8) - np.log(0.75) - np.log(eps)
+    close(loss, want_loss, "float64")
+    # row 3: q = [0, 1] are both clipped: no gradient at all
+    close(gp, [[1 - 1 / eps, 1.0], [-0.25, 0.0625], [0.5, 0.5 - 2 / 3], [0.0, 0.0]], "float64")
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_sparse_categorical_crossentropy_at_probabilities_0_and_1(nn, dtype):
     # Keras: clip to [eps, hi], log, then the softmax crossentropy on log p, which renormalises the

@@ -1,8 +1,11 @@
-"""Loss kernels: the fused softmax crossentropies from logits (forward and gradient).
+"""Loss kernels: the fused softmax crossentropies from logits and Keras' categorical crossentropy on
+probabilities (forward and gradient).
 
 The readable definition of what accel fuses (``accel/kernels/losses.py`` overrides the four
 ``*softmax_xent*`` kernels with one CUDA launch each, same signatures). Every formula shifts the
 logits by their maximum, so any finite logit (1e4, -1e4, ...) gives a finite loss and gradient.
+The categorical crossentropy kernels are the composed Keras steps in one call each, with the same
+operations in the same order as the ops and their VJPs (the same numbers, a few calls instead of ~30).
 """
 
 from . import activation, kernel
@@ -50,3 +53,31 @@ def sparse_softmax_xent_grad(xp, labels, logits, g):
     p = xp.exp(_log_softmax(xp, logits, -1))
     onehot = labels[..., None] == xp.arange(logits.shape[-1])
     return g[..., None] * (p - onehot.astype(p.dtype))
+
+
+def _keras_probabilities(xp, output, axis, epsilon):
+    """Keras 2.2.4's steps: s = sum(output), q = output / s, m = max(q, eps), clip(q) = min(m, 1 - eps)."""
+    s = xp.sum(output, axis=axis, keepdims=True)
+    q = output / s
+    m = xp.maximum(q, epsilon)
+    return s, q, m, xp.minimum(m, 1.0 - epsilon)
+
+
+@kernel("categorical_xent")
+def categorical_xent(xp, target, output, axis=-1, epsilon=1e-7):
+    """``K.categorical_crossentropy`` on probabilities: -sum(target * log(clip(output / sum(output), eps,
+    1 - eps))) along ``axis`` (removed). target and output have the same shape and dtype."""
+    clipped = _keras_probabilities(xp, output, axis, epsilon)[3]
+    return -xp.sum(target * xp.log(clipped), axis=axis)
+
+
+@kernel("categorical_xent_grad")
+def categorical_xent_grad(xp, target, output, g, axis=-1, epsilon=1e-7):
+    """d/doutput of <categorical_xent, g>, as the ops' VJPs compose it: -g * target / clip(q), passed where
+    eps <= q <= 1 - eps (the clip's tie rule: both ends pass), then through q = output / s with
+    s = sum(output): dq / s + sum(-(dq * q) / s)."""
+    s, q, m, clipped = _keras_probabilities(xp, output, axis, epsilon)
+    zero = xp.zeros((), dtype=q.dtype)
+    dq = xp.expand_dims(-g, axis) * target / clipped
+    dq = xp.where(q >= epsilon, xp.where(m <= 1.0 - epsilon, dq, zero), zero)
+    return dq / s + xp.sum(-(dq * q / s), axis=axis, keepdims=True)

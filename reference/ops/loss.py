@@ -25,6 +25,7 @@ __all__ = [
 import numpy as np
 
 from .. import config
+from ..tape import grad_enabled, vjp_by_recomputing
 from . import activation as A
 from . import elementwise as E
 from . import reduce as R
@@ -152,10 +153,23 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     target = S.cast(target, output.dtype)
     if from_logits:
         return softmax_cross_entropy_with_logits(target, output, axis)
-    eps = config.epsilon()
+    if target.shape != output.shape:
+        return _keras_categorical_xent(target, output, axis, config.epsilon())  # broadcast targets
+    return apply("categorical_xent", [target, output], _categorical_xent_vjp, axis=axis, epsilon=config.epsilon())
+
+
+def _keras_categorical_xent(target, output, axis, epsilon):
+    """The Keras steps as ops: the definition of the fused ``categorical_xent`` (and its higher orders)."""
     output = E.divide(output, R.sum(output, axis, keepdims=True))
-    output = E.clip(output, eps, 1.0 - eps)
+    output = E.clip(output, epsilon, 1.0 - epsilon)
     return E.negative(R.sum(E.multiply(target, E.log(output)), axis))
+
+
+def _categorical_xent_vjp(n, g):
+    if grad_enabled() or n.needs[0]:  # a gradient of the gradient, or one for the target: the ops' VJPs
+        return vjp_by_recomputing(lambda t, o: (_keras_categorical_xent(t, o, **n.attrs),), n.inputs, (g,))
+    target, output = n.inputs
+    return (None, apply("categorical_xent_grad", [target, output, g], **n.attrs))
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
