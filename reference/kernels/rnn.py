@@ -16,8 +16,7 @@ from .elementwise import sigmoid as _sigmoid
 
 
 def _hard_sigmoid(xp, x):
-    v = x * 0.2 + 0.5  # clip(v, 0, 1) as two ufuncs in place: the same values, a third of clip's calls
-    return xp.minimum(xp.maximum(v, 0, out=v), 1, out=v)
+    return xp.clip(x * 0.2 + 0.5, 0.0, 1.0).astype(x.dtype, copy=False)
 
 
 ACTIVATIONS = {
@@ -34,14 +33,14 @@ def _blocks(a, n):
     return [a[..., k * u:(k + 1) * u] for k in range(n)]
 
 
-def _lstm_gates(xp, a, c, act, ract, h_out=None, c_out=None):
-    """The gate math of an LSTM step from its pre-activations a (batch, 4u): (h, c_new), written into
-    h_out and c_out when given. The adjacent gates i and f go through their activation in one call."""
-    u = a.shape[-1] // 4
-    i, f = _blocks(ract(xp, a[..., :2 * u]), 2)
-    c_new = xp.multiply(f, c, out=c_out)
-    c_new += i * act(xp, a[..., 2 * u:3 * u])
-    return xp.multiply(ract(xp, a[..., 3 * u:]), act(xp, c_new), out=h_out), c_new
+def _lstm_gates(xp, a, c, act, ract):
+    """The gate math of an LSTM step from its pre-activations a (batch, 4u): (h, c_new)."""
+    ai, af, ac, ao = _blocks(a, 4)
+    i = ract(xp, ai)
+    f = ract(xp, af)
+    c_new = f * c + i * act(xp, ac)
+    o = ract(xp, ao)
+    return o * act(xp, c_new), c_new
 
 
 @kernel("lstm_cell")
@@ -68,11 +67,11 @@ def lstm_recurrence(xp, x, recurrent_kernel, h0, c0, activation="tanh", recurren
     hs = xp.empty((batch, steps, units), dtype=x.dtype)
     cs = xp.empty_like(hs)
     pre = xp.empty_like(x)
-    m = xp.empty((batch, x.shape[2]), dtype=x.dtype)
     h, c = h0, c0
-    for t in range(steps):  # every result written in place: a step is a dozen array calls on small arrays
-        xp.add(x[:, t], xp.matmul(h, recurrent_kernel, out=m), out=pre[:, t])
-        h, c = _lstm_gates(xp, pre[:, t], c, act, ract, hs[:, t], cs[:, t])
+    for t in range(steps):
+        pre[:, t] = x[:, t] + h @ recurrent_kernel
+        h, c = _lstm_gates(xp, pre[:, t], c, act, ract)
+        hs[:, t], cs[:, t] = h, c
     return hs, cs, pre
 
 
@@ -203,23 +202,16 @@ ACTIVATIONS_AND_GRADS = {
 }
 
 
-def _lstm_gates_grad(xp, a, c, gh, gc, act, ract, da=None):
-    """Gradients of ``_lstm_gates`` at pre-activations a for (gh, gc): (da, dc_prev), da written into
-    ``da`` when given."""
-    u = a.shape[-1] // 4
-    (i, f), (di, df) = (_blocks(v, 2) for v in ract(xp, a[..., :2 * u]))
-    g, dg = act(xp, a[..., 2 * u:3 * u])
-    o, do = ract(xp, a[..., 3 * u:])
+def _lstm_gates_grad(xp, a, c, gh, gc, act, ract):
+    """Gradients of ``_lstm_gates`` at pre-activations a for (gh, gc): (da, dc_prev)."""
+    ai, af, ac, ao = _blocks(a, 4)
+    i, di = ract(xp, ai)
+    f, df = ract(xp, af)
+    g, dg = act(xp, ac)
+    o, do = ract(xp, ao)
     t, dt = act(xp, f * c + i * g)
-    dc = gh * o
-    dc *= dt
-    dc += gc
-    if da is None:
-        da = xp.empty_like(a)
-    for k, (v, dv) in enumerate(((g, di), (c, df), (i, dg))):
-        block = xp.multiply(dc, v, out=da[..., k * u:(k + 1) * u])
-        block *= dv
-    xp.multiply(xp.multiply(gh, t, out=da[..., 3 * u:]), do, out=da[..., 3 * u:])
+    dc = gc + gh * o * dt
+    da = xp.concatenate([dc * g * di, dc * c * df, dc * i * dg, gh * t * do], axis=-1)
     return da, dc * f
 
 
@@ -243,7 +235,7 @@ def lstm_recurrence_grad(xp, pre, recurrent_kernel, c0, cs, ghs, gcs, activation
     dh, dc = xp.zeros_like(c0), xp.zeros_like(c0)
     for t in range(steps - 1, -1, -1):
         c_prev = cs[:, t - 1] if t else c0
-        _, dc = _lstm_gates_grad(xp, pre[:, t], c_prev, ghs[:, t] + dh, gcs[:, t] + dc, act, ract, da[:, t])
+        da[:, t], dc = _lstm_gates_grad(xp, pre[:, t], c_prev, ghs[:, t] + dh, gcs[:, t] + dc, act, ract)
         dh = da[:, t] @ recurrent_kernel.T
     return da, dh, dc
 
