@@ -11,6 +11,9 @@ from nnspec.testing import synchronize
 
 FLOAT32 = 4  # bytes
 WARMUP_ROUNDS = 2  # excludes first-call costs: allocator growth, CuPy kernel compilation, BLAS set-up
+# A benchmark of a few milliseconds gets more rounds than the minimum, up to about this many seconds of them,
+# so that its median (and PyTorch's, timed for as many rounds) is not at the mercy of a few noisy rounds.
+TIMED_SECONDS, MAX_ROUNDS = 0.5, 200
 
 
 def shape_id(shape):
@@ -43,6 +46,10 @@ def run(benchmark, nn, rounds, fn):
         out = fn()
         synchronize(nn)
         return out
+    if not benchmark.disabled:
+        start = time.perf_counter()
+        target()
+        rounds = max(rounds, min(MAX_ROUNDS, int(TIMED_SECONDS / max(time.perf_counter() - start, 1e-9))))
     return benchmark.pedantic(target, rounds=rounds, iterations=1, warmup_rounds=WARMUP_ROUNDS)
 
 
@@ -62,7 +69,7 @@ def record(benchmark, nn, rounds, work, unit, torch_fn, scale=1e9):
     torch, device = torch_for(nn)
     if torch is None:
         return
-    seconds = time_torch(torch, device, torch_fn(torch, device), rounds)
+    seconds = time_torch(torch, device, torch_fn(torch, device), benchmark.stats.stats.rounds)
     info.update(torch_device=device, torch_seconds=seconds, ratio_vs_torch=median / seconds)
 
 
