@@ -77,17 +77,18 @@ def test_basic_slicing_matches_numpy_and_gradient_scatters(nn, shape, data):
 
 
 @given(lead=st.integers(1, 3), keepdims=st.booleans(), dtype=st.sampled_from(["float32", "float64"]),
-       contiguous=st.booleans(), seed=st.integers(0, 2**16))
-def test_large_sums_over_leading_axes(nn, lead, keepdims, dtype, contiguous, seed):
-    """The bias-gradient shape: a sum over the leading axes of a large array (accel: a cuBLAS matrix-vector
-    product from 4096 rows on), against NumPy's float64 sum; transposed (non-contiguous) inputs too."""
+       contiguous=st.booleans(), op=st.sampled_from(["sum", "mean"]), seed=st.integers(0, 2**16))
+def test_large_sums_over_leading_axes(nn, lead, keepdims, dtype, contiguous, op, seed):
+    """The bias-gradient and batch-norm shape: a sum or mean over the leading axes of a large array (the
+    reference and accel: a BLAS matrix-vector product from 4096 rows on), against NumPy's float64 sum or
+    mean; transposed (non-contiguous) inputs too."""
     rng = np.random.default_rng(seed)
     a = rng.uniform(-1, 1, (64, 9, 9, 5)).astype(dtype)
     if not contiguous:
         a = np.swapaxes(a, 0, 1)
     axes = tuple(range(lead))
-    got = nn.ops.sum(nn.constant(a), axis=axes, keepdims=keepdims).numpy()
-    want = np.sum(a.astype(np.float64), axis=axes, keepdims=keepdims)
+    got = getattr(nn.ops, op)(nn.constant(a), axis=axes, keepdims=keepdims).numpy()
+    want = getattr(np, op)(a.astype(np.float64), axis=axes, keepdims=keepdims)
     assert got.shape == want.shape and got.dtype == a.dtype
     np.testing.assert_allclose(got, want, rtol=1e-5 if dtype == "float32" else 1e-12, atol=1e-4 if dtype == "float32"
                                else 1e-11)

@@ -15,6 +15,8 @@ per-channel arrays (mean, variance, gamma, beta, ...) have shape (C,), C = x.sha
 """
 
 from . import kernel, quiet
+from .reduce import mean as _mean
+from .reduce import sum_ as _sum
 
 
 def _reduced(ndim, axis):
@@ -29,9 +31,9 @@ def _channel_shape(ndim, axis, size):
 def _moments(xp, x, axis):
     """(mean, biased variance) over every axis but ``axis``, kept as broadcastable arrays."""
     red = _reduced(x.ndim, axis)
-    mean = xp.mean(x, axis=red, keepdims=True)
+    mean = _mean(xp, x, red, keepdims=True)
     c = x - mean
-    return mean, c, xp.mean(c * c, axis=red, keepdims=True)
+    return mean, c, _mean(xp, c * c, red, keepdims=True)
 
 
 @kernel("batch_norm")
@@ -58,8 +60,8 @@ def batch_norm_train_grad(xp, gy, x, gamma, gmean, gvariance, epsilon, axis):
     n = x.size // x.shape[axis] if x.shape[axis] else 0
     _, c, var = _moments(xp, x, axis)
     r = 1 / xp.sqrt(var.reshape(-1) + epsilon)
-    s1 = xp.sum(gy, axis=red)             # sum(gy)
-    s2 = xp.sum(gy * c, axis=red)         # sum(gy * (x - mean))
+    s1 = _sum(xp, gy, red)                # sum(gy)
+    s2 = _sum(xp, gy * c, red)            # sum(gy * (x - mean))
     a = gamma * r
     b = -(gamma * r * r * r) * (s2 / n) + 2 * gvariance / n
     d = -a * (s1 / n) + gmean / n
