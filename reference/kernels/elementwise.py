@@ -41,13 +41,14 @@ def _zero_bits(xp, a, bits):
 def where(xp, cond, a, b):
     """``a`` where ``cond`` else ``b``, all three broadcast (``numpy.where``).
 
-    Two operands of one numeric dtype are selected bit by bit, b ^ ((a ^ b) & mask) with the mask all
-    ones where cond: the chosen value's bits are copied, so this is numpy.where exactly (NaN payloads,
-    -0.0), without its branch per element, which costs about 4 ns an element when the mask has no
-    pattern (a relu gradient's, on the CPU).
+    On the CPU two operands of one numeric dtype are selected bit by bit, b ^ ((a ^ b) & mask) with the
+    mask all ones where cond: the chosen value's bits are copied, so this is numpy.where exactly (NaN
+    payloads, -0.0), without its branch per element, which costs about 4 ns an element when the mask has
+    no pattern (a relu gradient's). Other array modules (CuPy: one kernel) run their own where.
     """
     shape = np.broadcast_shapes(cond.shape, a.shape, b.shape)
-    if cond.dtype != np.bool_ or a.dtype != b.dtype or a.dtype.kind not in "biuf" or not shape:
+    if (xp is not np or cond.dtype != np.bool_ or a.dtype != b.dtype or a.dtype.kind not in "biuf"
+            or not shape):
         return xp.where(cond, a, b)
     bits = np.dtype(f"u{a.dtype.itemsize}")
     mask = xp.negative(xp.broadcast_to(cond, shape), dtype=bits)  # 0 - 1 wraps to all ones

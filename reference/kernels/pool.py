@@ -117,7 +117,7 @@ def _first_max_offset(xp, x, pool_size, strides, pads):
         if nan:
             miss &= v == v
         missed = miss if missed is None else xp.logical_and(missed, miss, out=missed)
-        xp.add(arg, missed, out=arg, casting="unsafe")
+        arg += missed
     # A window whose valid values are all -inf matched -inf padding before its first valid position:
     # start there instead (otherwise the first hit is valid and lies at or after it).
     if any(b for b, _ in pads):
