@@ -179,8 +179,9 @@ def gru_recurrence_reset_after(xp, x, recurrent_kernel, recurrent_bias, h0, acti
 
 def _hard_sigmoid_and_grad(xp, a):
     v = a * 0.2 + 0.5
-    inside = (v >= 0) & (v <= 1)
-    return xp.clip(v, 0.0, 1.0).astype(a.dtype, copy=False), (inside * a.dtype.type(0.2)).astype(a.dtype, copy=False)
+    y = xp.clip(v, 0.0, 1.0)
+    # y == v exactly where 0 <= v <= 1 (the clip returns v itself), never outside or for NaN: one test for two
+    return y.astype(a.dtype, copy=False), ((y == v) * a.dtype.type(0.2)).astype(a.dtype, copy=False)
 
 
 def _tanh_and_grad(xp, a):
