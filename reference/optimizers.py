@@ -79,6 +79,10 @@ class Optimizer(Configurable):
     _slot_names = ()
     # Variables at the head of the state that Keras 2.2.4's get_weights did not include.
     _legacy_missing = ()
+    # The kernel (nnspec.reference.kernels.optim) that steps one parameter and its slots.
+    _kernel_name = None
+    # The get_config keys after clipnorm/clipvalue, in Keras 2.2.4's order (attributes of the same name).
+    _config_keys = ()
 
     def __init__(self, **kwargs):
         allowed_kwargs = {"clipnorm", "clipvalue"}
@@ -198,6 +202,11 @@ class Optimizer(Configurable):
             lr = lr * (1. / (1. + _value(self.decay) * iterations))
         return lr
 
+    def _hyperparameters(self, **values):
+        """Hold each value as a float64 host variable of its name (``K.get_value`` / ``K.set_value`` work on it)."""
+        for name, value in values.items():
+            setattr(self, name, _host_variable(value, "float64", name))
+
     def _step_scalars(self, iterations):
         raise NotImplementedError
 
@@ -221,7 +230,9 @@ class Optimizer(Configurable):
         _store(p, new_p)
 
     def _update(self, p, g, slots, step):
-        raise NotImplementedError
+        if self._kernel_name is None:
+            raise NotImplementedError
+        self._kernel(self._kernel_name, p, g, slots, **step)
 
     # -- state ----------------------------------------------------------------------------------
     @property
@@ -270,12 +281,15 @@ class Optimizer(Configurable):
             config["clipnorm"] = self.clipnorm
         if hasattr(self, "clipvalue"):
             config["clipvalue"] = self.clipvalue
+        for key in self._config_keys:  # a hyperparameter held in a host variable gives its current value
+            value = getattr(self, key)
+            config[key] = _value(value) if isinstance(value, Variable) else value
         return config
 
 
-
-def _merge(base, own):
-    return dict(list(base.items()) + list(own.items()))
+def _epsilon(epsilon):
+    """The fuzz factor: ``epsilon``, or ``K.epsilon()`` when None (Keras 2.2.4's default)."""
+    return _config.epsilon() if epsilon is None else epsilon
 
 
 class SGD(Optimizer):
@@ -286,12 +300,12 @@ class SGD(Optimizer):
     """
 
     _slot_names = ("moment",)
+    _kernel_name = "sgd_update"
+    _config_keys = ("lr", "momentum", "decay", "nesterov")
 
     def __init__(self, lr=0.01, momentum=0., decay=0., nesterov=False, **kwargs):
         super().__init__(**kwargs)
-        self.lr = _host_variable(lr, "float64", "lr")
-        self.momentum = _host_variable(momentum, "float64", "momentum")
-        self.decay = _host_variable(decay, "float64", "decay")
+        self._hyperparameters(lr=lr, momentum=momentum, decay=decay)
         self.initial_decay = decay
         self.nesterov = nesterov
 
@@ -299,41 +313,23 @@ class SGD(Optimizer):
         return {"lr": self._decayed_lr(iterations), "momentum": _value(self.momentum),
                 "nesterov": bool(self.nesterov)}
 
-    def _update(self, p, g, slots, step):
-        self._kernel("sgd_update", p, g, slots, **step)
-
-    def get_config(self):
-        config = {"lr": _value(self.lr), "momentum": _value(self.momentum), "decay": _value(self.decay),
-                  "nesterov": self.nesterov}
-        return _merge(super().get_config(), config)
-
 
 class RMSprop(Optimizer):
     """RMSprop: a = rho*a + (1-rho)*g^2; p -= lr_t*g / (sqrt(a) + epsilon) (epsilon outside the sqrt)."""
 
     _slot_names = ("accumulator",)
     _legacy_missing = (("iterations", 0),)
+    _kernel_name = "rmsprop_update"
+    _config_keys = ("lr", "rho", "decay", "epsilon")
 
     def __init__(self, lr=0.001, rho=0.9, epsilon=None, decay=0., **kwargs):
         super().__init__(**kwargs)
-        self.lr = _host_variable(lr, "float64", "lr")
-        self.rho = _host_variable(rho, "float64", "rho")
-        self.decay = _host_variable(decay, "float64", "decay")
-        if epsilon is None:
-            epsilon = _config.epsilon()
-        self.epsilon = epsilon
+        self._hyperparameters(lr=lr, rho=rho, decay=decay)
+        self.epsilon = _epsilon(epsilon)
         self.initial_decay = decay
 
     def _step_scalars(self, iterations):
         return {"lr": self._decayed_lr(iterations), "rho": _value(self.rho), "epsilon": self.epsilon}
-
-    def _update(self, p, g, slots, step):
-        self._kernel("rmsprop_update", p, g, slots, **step)
-
-    def get_config(self):
-        config = {"lr": _value(self.lr), "rho": _value(self.rho), "decay": _value(self.decay),
-                  "epsilon": self.epsilon}
-        return _merge(super().get_config(), config)
 
 
 class Adagrad(Optimizer):
@@ -341,25 +337,17 @@ class Adagrad(Optimizer):
 
     _slot_names = ("accumulator",)
     _legacy_missing = (("iterations", 0),)
+    _kernel_name = "adagrad_update"
+    _config_keys = ("lr", "decay", "epsilon")
 
     def __init__(self, lr=0.01, epsilon=None, decay=0., **kwargs):
         super().__init__(**kwargs)
-        self.lr = _host_variable(lr, "float64", "lr")
-        self.decay = _host_variable(decay, "float64", "decay")
-        if epsilon is None:
-            epsilon = _config.epsilon()
-        self.epsilon = epsilon
+        self._hyperparameters(lr=lr, decay=decay)
+        self.epsilon = _epsilon(epsilon)
         self.initial_decay = decay
 
     def _step_scalars(self, iterations):
         return {"lr": self._decayed_lr(iterations), "epsilon": self.epsilon}
-
-    def _update(self, p, g, slots, step):
-        self._kernel("adagrad_update", p, g, slots, **step)
-
-    def get_config(self):
-        config = {"lr": _value(self.lr), "decay": _value(self.decay), "epsilon": self.epsilon}
-        return _merge(super().get_config(), config)
 
 
 class Adadelta(Optimizer):
@@ -367,26 +355,18 @@ class Adadelta(Optimizer):
 
     _slot_names = ("accumulator", "delta_accumulator")
     _legacy_missing = (("iterations", 0),)
+    _kernel_name = "adadelta_update"
+    _config_keys = ("lr", "rho", "decay", "epsilon")
 
     def __init__(self, lr=1.0, rho=0.95, epsilon=None, decay=0., **kwargs):
         super().__init__(**kwargs)
-        self.lr = _host_variable(lr, "float64", "lr")
-        self.decay = _host_variable(decay, "float64", "decay")
-        if epsilon is None:
-            epsilon = _config.epsilon()
+        self._hyperparameters(lr=lr, decay=decay)
         self.rho = rho
-        self.epsilon = epsilon
+        self.epsilon = _epsilon(epsilon)
         self.initial_decay = decay
 
     def _step_scalars(self, iterations):
         return {"lr": self._decayed_lr(iterations), "rho": float(self.rho), "epsilon": self.epsilon}
-
-    def _update(self, p, g, slots, step):
-        self._kernel("adadelta_update", p, g, slots, **step)
-
-    def get_config(self):
-        config = {"lr": _value(self.lr), "rho": self.rho, "decay": _value(self.decay), "epsilon": self.epsilon}
-        return _merge(super().get_config(), config)
 
 
 class Adam(Optimizer):
@@ -398,16 +378,12 @@ class Adam(Optimizer):
     """
 
     _slot_names = ("m", "v", "vhat")
+    _config_keys = ("lr", "beta_1", "beta_2", "decay", "epsilon", "amsgrad")
 
     def __init__(self, lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0., amsgrad=False, **kwargs):
         super().__init__(**kwargs)
-        self.lr = _host_variable(lr, "float64", "lr")
-        self.beta_1 = _host_variable(beta_1, "float64", "beta_1")
-        self.beta_2 = _host_variable(beta_2, "float64", "beta_2")
-        self.decay = _host_variable(decay, "float64", "decay")
-        if epsilon is None:
-            epsilon = _config.epsilon()
-        self.epsilon = epsilon
+        self._hyperparameters(lr=lr, beta_1=beta_1, beta_2=beta_2, decay=decay)
+        self.epsilon = _epsilon(epsilon)
         self.initial_decay = decay
         self.amsgrad = amsgrad
 
@@ -429,26 +405,18 @@ class Adam(Optimizer):
         else:
             self._kernel("adam_update", p, g, slots[:2], **step)
 
-    def get_config(self):
-        config = {"lr": _value(self.lr), "beta_1": _value(self.beta_1), "beta_2": _value(self.beta_2),
-                  "decay": _value(self.decay), "epsilon": self.epsilon, "amsgrad": self.amsgrad}
-        return _merge(super().get_config(), config)
-
 
 class Adamax(Optimizer):
     """Adamax: u = max(beta_2*u, |g|); p -= lr_t*m / (u + epsilon), lr_t = lr_decayed / (1 - beta_1^t)."""
 
     _slot_names = ("m", "u")
+    _kernel_name = "adamax_update"
+    _config_keys = ("lr", "beta_1", "beta_2", "decay", "epsilon")
 
     def __init__(self, lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0., **kwargs):
         super().__init__(**kwargs)
-        self.lr = _host_variable(lr, "float64", "lr")
-        self.beta_1 = _host_variable(beta_1, "float64", "beta_1")
-        self.beta_2 = _host_variable(beta_2, "float64", "beta_2")
-        self.decay = _host_variable(decay, "float64", "decay")
-        if epsilon is None:
-            epsilon = _config.epsilon()
-        self.epsilon = epsilon
+        self._hyperparameters(lr=lr, beta_1=beta_1, beta_2=beta_2, decay=decay)
+        self.epsilon = _epsilon(epsilon)
         self.initial_decay = decay
 
     def _step_scalars(self, iterations):
@@ -456,14 +424,6 @@ class Adamax(Optimizer):
         b1, b2 = _value(self.beta_1), _value(self.beta_2)
         t = float(iterations) + 1.
         return {"lr_t": lr / (1. - b1 ** t), "beta_1": b1, "beta_2": b2, "epsilon": self.epsilon}
-
-    def _update(self, p, g, slots, step):
-        self._kernel("adamax_update", p, g, slots, **step)
-
-    def get_config(self):
-        config = {"lr": _value(self.lr), "beta_1": _value(self.beta_1), "beta_2": _value(self.beta_2),
-                  "decay": _value(self.decay), "epsilon": self.epsilon}
-        return _merge(super().get_config(), config)
 
 
 class Nadam(Optimizer):
@@ -475,16 +435,14 @@ class Nadam(Optimizer):
 
     _slot_names = ("m", "v")
     _legacy_missing = (("m_schedule", 1.),)
+    _kernel_name = "nadam_update"
+    _config_keys = ("lr", "beta_1", "beta_2", "epsilon", "schedule_decay")
 
     def __init__(self, lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None, schedule_decay=0.004, **kwargs):
         super().__init__(**kwargs)
         self.m_schedule = _host_variable(1., "float64", "m_schedule")
-        self.lr = _host_variable(lr, "float64", "lr")
-        self.beta_1 = _host_variable(beta_1, "float64", "beta_1")
-        self.beta_2 = _host_variable(beta_2, "float64", "beta_2")
-        if epsilon is None:
-            epsilon = _config.epsilon()
-        self.epsilon = epsilon
+        self._hyperparameters(lr=lr, beta_1=beta_1, beta_2=beta_2)
+        self.epsilon = _epsilon(epsilon)
         self.schedule_decay = schedule_decay
 
     def _step_state(self):
@@ -506,16 +464,8 @@ class Nadam(Optimizer):
                 "momentum_cache_t": momentum_cache_t, "momentum_cache_t_1": momentum_cache_t_1,
                 "m_schedule_new": m_schedule_new, "m_schedule_next": m_schedule_next, "beta_2_power": b2 ** t}
 
-    def _update(self, p, g, slots, step):
-        self._kernel("nadam_update", p, g, slots, **step)
-
     def _finish_step(self, step):
         self.m_schedule.assign(step["m_schedule_new"])
-
-    def get_config(self):
-        config = {"lr": _value(self.lr), "beta_1": _value(self.beta_1), "beta_2": _value(self.beta_2),
-                  "epsilon": self.epsilon, "schedule_decay": self.schedule_decay}
-        return _merge(super().get_config(), config)
 
 
 # Aliases (Keras 2.2.4 exports them too).
