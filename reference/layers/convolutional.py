@@ -24,6 +24,25 @@ def _serialize(module, obj):
     return module.serialize(obj) if obj is not None else None
 
 
+def _arguments(names, exclude=()):
+    """A constructor's arguments as keywords for its base class: its ``locals()`` at entry, without self, __class__
+    and ``exclude``, with ``**kwargs`` unpacked."""
+    arguments = {k: v for k, v in names.items() if k not in ("self", "__class__", "kwargs", *exclude)}
+    return {**arguments, **names["kwargs"]}
+
+
+def _with_kernels(config, layer, kinds):
+    """A convolution's config with the kernels ``kinds`` (depthwise, pointwise) in place of its one kernel:
+    depth_multiplier, then their initializers, regularizers and constraints (Keras 2.2.4's order of the keys)."""
+    for key in ("kernel_initializer", "kernel_regularizer", "kernel_constraint"):
+        config.pop(key)
+    config["depth_multiplier"] = layer.depth_multiplier
+    config.update({f"{k}_initializer": initializers.serialize(getattr(layer, f"{k}_initializer")) for k in kinds})
+    config.update({f"{k}_regularizer": _serialize(regularizers, getattr(layer, f"{k}_regularizer")) for k in kinds})
+    config.update({f"{k}_constraint": _serialize(constraints, getattr(layer, f"{k}_constraint")) for k in kinds})
+    return config
+
+
 class _Conv(Layer):
     """The shared part of the convolutions: arguments, output shape, bias, activation, data format."""
 
@@ -110,9 +129,26 @@ class _Conv(Layer):
     def _set_input_spec(self, input_dim):
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis: input_dim})
 
+    def _set_depthwise(self, depth_multiplier, initializer, regularizer, constraint):
+        """The arguments of the depthwise kernel of SeparableConv* and DepthwiseConv2D."""
+        self.depth_multiplier = int(depth_multiplier)
+        self.depthwise_initializer = initializers.get(initializer)
+        self.depthwise_regularizer = regularizers.get(regularizer)
+        self.depthwise_constraint = constraints.get(constraint)
+
+    def _add_depthwise_kernel(self, input_dim):
+        """The depthwise kernel (k..., in, depth_multiplier) of SeparableConv* and DepthwiseConv2D."""
+        self.depthwise_kernel = self.add_weight(
+            "depthwise_kernel", self.kernel_size + (input_dim, self.depth_multiplier),
+            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint)
+
+    def _kernel_shape(self, input_dim):
+        return self.kernel_size + (input_dim, self.filters)
+
     def build(self, input_shape):
         input_dim = self._input_dim(input_shape)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (input_dim, self.filters),
+        self.kernel = self.add_weight("kernel", self._kernel_shape(input_dim),
                                       initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
         self._add_bias(self.filters)
@@ -159,12 +195,7 @@ class Conv1D(_Conv):
                  dilation_rate=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                         dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-                         kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                         kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                         activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                         bias_constraint=bias_constraint, **kwargs)
+        super().__init__(**_arguments(locals()))
 
     def _convolve(self, x):
         return ops.conv1d(x, self.kernel, self.strides[0], self.padding, "channels_last", self.dilation_rate[0])
@@ -180,12 +211,7 @@ class Conv2D(_Conv):
                  dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                         dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-                         kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                         kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                         activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                         bias_constraint=bias_constraint, **kwargs)
+        super().__init__(**_arguments(locals()))
 
     def _convolve(self, x):
         return ops.conv2d(x, self.kernel, self.strides, self.padding, "channels_last", self.dilation_rate)
@@ -204,12 +230,7 @@ class Conv2DTranspose(Conv2D):
                  dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                         dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-                         kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                         kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                         activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                         bias_constraint=bias_constraint, **kwargs)
+        super().__init__(**_arguments(locals(), exclude=("output_padding",)))
         self.output_padding = output_padding
         if output_padding is not None:
             self.output_padding = C.normalize_tuple(output_padding, 2, "output_padding")
@@ -218,14 +239,8 @@ class Conv2DTranspose(Conv2D):
                     raise ValueError(f"Stride {self.strides} must be greater than output padding "
                                      f"{self.output_padding}")
 
-    def build(self, input_shape):
-        input_dim = self._input_dim(input_shape)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, input_dim),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self._add_bias(self.filters)
-        self._set_input_spec(input_dim)
-        self.built = True
+    def _kernel_shape(self, input_dim):
+        return self.kernel_size + (self.filters, input_dim)
 
     def _new_space(self, space):
         pads = self.output_padding or (None, None)
@@ -265,20 +280,14 @@ class _SeparableConv(_Conv):
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
                          activity_regularizer=activity_regularizer, bias_constraint=bias_constraint, **kwargs)
-        self.depth_multiplier = int(depth_multiplier)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self._set_depthwise(depth_multiplier, depthwise_initializer, depthwise_regularizer, depthwise_constraint)
         self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
         self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
         self.pointwise_constraint = constraints.get(pointwise_constraint)
 
     def build(self, input_shape):
         input_dim = self._input_dim(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            "depthwise_kernel", self.kernel_size + (input_dim, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint)
+        self._add_depthwise_kernel(input_dim)
         self.pointwise_kernel = self.add_weight(
             "pointwise_kernel", (1,) * self.rank + (input_dim * self.depth_multiplier, self.filters),
             initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
@@ -288,17 +297,7 @@ class _SeparableConv(_Conv):
         self.built = True
 
     def get_config(self):
-        config = super().get_config()
-        for key in ("kernel_initializer", "kernel_regularizer", "kernel_constraint"):
-            config.pop(key)
-        config.update(depth_multiplier=self.depth_multiplier,
-                      depthwise_initializer=initializers.serialize(self.depthwise_initializer),
-                      pointwise_initializer=initializers.serialize(self.pointwise_initializer),
-                      depthwise_regularizer=_serialize(regularizers, self.depthwise_regularizer),
-                      pointwise_regularizer=_serialize(regularizers, self.pointwise_regularizer),
-                      depthwise_constraint=_serialize(constraints, self.depthwise_constraint),
-                      pointwise_constraint=_serialize(constraints, self.pointwise_constraint))
-        return config
+        return _with_kernels(super().get_config(), self, ("depthwise", "pointwise"))
 
 
 class SeparableConv1D(_SeparableConv):
@@ -312,14 +311,7 @@ class SeparableConv1D(_SeparableConv):
                  bias_initializer="zeros", depthwise_regularizer=None, pointwise_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                         dilation_rate=dilation_rate, depth_multiplier=depth_multiplier, activation=activation,
-                         use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-                         pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-                         depthwise_regularizer=depthwise_regularizer, pointwise_regularizer=pointwise_regularizer,
-                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                         depthwise_constraint=depthwise_constraint, pointwise_constraint=pointwise_constraint,
-                         bias_constraint=bias_constraint, **kwargs)
+        super().__init__(**_arguments(locals()))
 
     def _convolve(self, x):
         return ops.separable_conv1d(x, self.depthwise_kernel, self.pointwise_kernel, self.strides[0], self.padding,
@@ -338,14 +330,7 @@ class SeparableConv2D(_SeparableConv):
                  bias_initializer="zeros", depthwise_regularizer=None, pointwise_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                         dilation_rate=dilation_rate, depth_multiplier=depth_multiplier, activation=activation,
-                         use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-                         pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-                         depthwise_regularizer=depthwise_regularizer, pointwise_regularizer=pointwise_regularizer,
-                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                         depthwise_constraint=depthwise_constraint, pointwise_constraint=pointwise_constraint,
-                         bias_constraint=bias_constraint, **kwargs)
+        super().__init__(**_arguments(locals()))
 
     def _convolve(self, x):
         return ops.separable_conv2d(x, self.depthwise_kernel, self.pointwise_kernel, self.strides, self.padding,
@@ -364,10 +349,7 @@ class DepthwiseConv2D(Conv2D):
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
                          activity_regularizer=activity_regularizer, bias_constraint=bias_constraint, **kwargs)
-        self.depth_multiplier = int(depth_multiplier)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self._set_depthwise(depth_multiplier, depthwise_initializer, depthwise_regularizer, depthwise_constraint)
 
     def _output_channels(self, input_shape):
         c = input_shape[self._channel_axis]
@@ -375,10 +357,7 @@ class DepthwiseConv2D(Conv2D):
 
     def build(self, input_shape):
         input_dim = self._input_dim(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            "depthwise_kernel", self.kernel_size + (input_dim, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint)
+        self._add_depthwise_kernel(input_dim)
         self._add_bias(input_dim * self.depth_multiplier)
         self._set_input_spec(input_dim)
         self.built = True
@@ -389,13 +368,8 @@ class DepthwiseConv2D(Conv2D):
 
     def get_config(self):
         config = super().get_config()
-        for key in ("filters", "kernel_initializer", "kernel_regularizer", "kernel_constraint"):
-            config.pop(key)
-        config.update(depth_multiplier=self.depth_multiplier,
-                      depthwise_initializer=initializers.serialize(self.depthwise_initializer),
-                      depthwise_regularizer=_serialize(regularizers, self.depthwise_regularizer),
-                      depthwise_constraint=_serialize(constraints, self.depthwise_constraint))
-        return config
+        config.pop("filters")
+        return _with_kernels(config, self, ("depthwise",))
 
 
 # Keras 2.2.4's aliases (the same classes: layers are named conv2d_1, ... whichever name builds them)
