@@ -217,7 +217,23 @@ class SimpleRNNCell(_Cell):
                                self._dropout_mask, self._recurrent_dropout_mask)
 
 
-class LSTMCell(_Cell):
+class _GatedCell(_Cell):
+    """What LSTMCell and GRUCell add to _Cell: the gates' recurrent activation and the implementation mode."""
+
+    def __init__(self, units, recurrent_activation, implementation, *args, **kwargs):
+        super().__init__(units, *args, **kwargs)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.implementation = implementation
+
+    def _config(self):
+        config = super()._config()
+        # Keras 2.2.4 lists recurrent_activation right after activation
+        return {**{k: config[k] for k in ("units", "activation")},
+                "recurrent_activation": activations.serialize(self.recurrent_activation),
+                **{k: v for k, v in config.items() if k not in ("units", "activation")}}
+
+
+class LSTMCell(_GatedCell):
     """Keras 2.2.4 LSTM cell: gates i, f, c, o in blocks of the columns of kernel (d, 4u), recurrent_kernel
     (u, 4u) and bias (4u,); states [h, c]; ``unit_forget_bias`` starts the forget-gate bias at 1.
 
@@ -232,12 +248,11 @@ class LSTMCell(_Cell):
                  unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
                  kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.0,
                  recurrent_dropout=0.0, implementation=1, **kwargs):
-        super().__init__(units, activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
-                         kernel_regularizer, recurrent_regularizer, bias_regularizer, kernel_constraint,
-                         recurrent_constraint, bias_constraint, dropout, recurrent_dropout, **kwargs)
-        self.recurrent_activation = activations.get(recurrent_activation)
+        super().__init__(units, recurrent_activation, implementation, activation, use_bias, kernel_initializer,
+                         recurrent_initializer, bias_initializer, kernel_regularizer, recurrent_regularizer,
+                         bias_regularizer, kernel_constraint, recurrent_constraint, bias_constraint, dropout,
+                         recurrent_dropout, **kwargs)
         self.unit_forget_bias = unit_forget_bias
-        self.implementation = implementation
         self.state_size = (self.units, self.units)
 
     def build(self, input_shape):
@@ -257,15 +272,12 @@ class LSTMCell(_Cell):
 
     def _config(self):
         config = super()._config()
-        config = {**{k: config[k] for k in ("units", "activation")},
-                  "recurrent_activation": activations.serialize(self.recurrent_activation),
-                  **{k: v for k, v in config.items() if k not in ("units", "activation")}}
         config["unit_forget_bias"] = self.unit_forget_bias
         config["implementation"] = self.implementation
         return config
 
 
-class GRUCell(_Cell):
+class GRUCell(_GatedCell):
     """Keras 2.2.4 GRU cell: gates z, r, h in blocks of kernel (d, 3u) and recurrent_kernel (u, 3u).
 
     reset_after=False (Keras 2 default): bias (3u,), hh = act(x W_h + b_h + (r h) U_h);
@@ -280,11 +292,10 @@ class GRUCell(_Cell):
                  kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0,
                  implementation=1, reset_after=False, **kwargs):
-        super().__init__(units, activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
-                         kernel_regularizer, recurrent_regularizer, bias_regularizer, kernel_constraint,
-                         recurrent_constraint, bias_constraint, dropout, recurrent_dropout, **kwargs)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.implementation = implementation
+        super().__init__(units, recurrent_activation, implementation, activation, use_bias, kernel_initializer,
+                         recurrent_initializer, bias_initializer, kernel_regularizer, recurrent_regularizer,
+                         bias_regularizer, kernel_constraint, recurrent_constraint, bias_constraint, dropout,
+                         recurrent_dropout, **kwargs)
         self.reset_after = reset_after
 
     def build(self, input_shape):
@@ -297,9 +308,6 @@ class GRUCell(_Cell):
 
     def _config(self):
         config = super()._config()
-        config = {**{k: config[k] for k in ("units", "activation")},
-                  "recurrent_activation": activations.serialize(self.recurrent_activation),
-                  **{k: v for k, v in config.items() if k not in ("units", "activation")}}
         config["implementation"] = self.implementation
         config["reset_after"] = self.reset_after
         return config
@@ -700,8 +708,11 @@ class _CellLayer(RNN):
     _cell_class = None
 
     def __init__(self, units, activity_regularizer=None, return_sequences=False, return_state=False,
-                 go_backwards=False, stateful=False, unroll=False, cell_kwargs=None, **kwargs):
-        cell = self._cell_class(units, **(cell_kwargs or {}))
+                 go_backwards=False, stateful=False, unroll=False, cell_kwargs=None, /, **kwargs):
+        # cell arguments given among **kwargs (units too, from a Keras 1 output_dim: hence positional-only
+        # parameters) override the named ones
+        extra, kwargs = _split_kwargs(kwargs, _CELL_ATTRIBUTES)
+        cell = self._cell_class(extra.pop("units", units), **{**(cell_kwargs or {}), **extra})
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state, go_backwards=go_backwards,
                          stateful=stateful, unroll=unroll, **kwargs)
         self.activity_regularizer = regularizers.get(activity_regularizer)
@@ -732,6 +743,13 @@ _CELL_ATTRIBUTES = {"units", "activation", "recurrent_activation", "use_bias", "
                     "bias_constraint", "dropout", "recurrent_dropout", "implementation", "reset_after"}
 
 
+def _cell_arguments(names):
+    """The cell's arguments among an RNN layer constructor's ``locals()`` at entry: all but self, __class__, units,
+    activity_regularizer, the RNN's own arguments and ``**kwargs``."""
+    layer_own = ("self", "__class__", "units", "activity_regularizer", "kwargs", *_RNN_ARGS)
+    return {k: v for k, v in names.items() if k not in layer_own}
+
+
 def _split_kwargs(kwargs, cell_names):
     cell = {k: kwargs.pop(k) for k in list(kwargs) if k in cell_names}
     return cell, kwargs
@@ -751,20 +769,14 @@ class SimpleRNN(_CellLayer):
                  recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0,
                  return_sequences=False, return_state=False, go_backwards=False, stateful=False, unroll=False,
                  **kwargs):
+        cell_kwargs = _cell_arguments(locals())
         if "implementation" in kwargs:
             kwargs.pop("implementation")
             warnings.warn("The `implementation` argument in `SimpleRNN` has been deprecated. Please remove it from "
                           "your layer call.", stacklevel=2)
         kwargs = _legacy_recurrent_args("SimpleRNN", kwargs)
-        cell_kwargs = dict(activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-                           recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
-                           kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-                           bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-                           recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint, dropout=dropout,
-                           recurrent_dropout=recurrent_dropout)
-        extra, kwargs = _split_kwargs(kwargs, _CELL_ATTRIBUTES)
-        super().__init__(extra.pop("units", units), activity_regularizer, return_sequences, return_state, go_backwards,
-                         stateful, unroll, {**cell_kwargs, **extra}, **kwargs)
+        super().__init__(units, activity_regularizer, return_sequences, return_state, go_backwards, stateful, unroll,
+                         cell_kwargs, **kwargs)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
@@ -787,18 +799,11 @@ class LSTM(_CellLayer):
                  activity_regularizer=None, kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
                  dropout=0.0, recurrent_dropout=0.0, implementation=1, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, unroll=False, **kwargs):
+        cell_kwargs = _cell_arguments(locals())
         _warn_implementation_0(implementation)
         kwargs = _legacy_recurrent_args("LSTM", kwargs)
-        cell_kwargs = dict(activation=activation, recurrent_activation=recurrent_activation, use_bias=use_bias,
-                           kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
-                           unit_forget_bias=unit_forget_bias, bias_initializer=bias_initializer,
-                           kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-                           bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-                           recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint, dropout=dropout,
-                           recurrent_dropout=recurrent_dropout, implementation=implementation)
-        extra, kwargs = _split_kwargs(kwargs, _CELL_ATTRIBUTES)
-        super().__init__(extra.pop("units", units), activity_regularizer, return_sequences, return_state, go_backwards,
-                         stateful, unroll, {**cell_kwargs, **extra}, **kwargs)
+        super().__init__(units, activity_regularizer, return_sequences, return_state, go_backwards, stateful, unroll,
+                         cell_kwargs, **kwargs)
 
 
 class GRU(_CellLayer):
@@ -816,15 +821,8 @@ class GRU(_CellLayer):
                  kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.0,
                  recurrent_dropout=0.0, implementation=1, return_sequences=False, return_state=False,
                  go_backwards=False, stateful=False, unroll=False, reset_after=False, **kwargs):
+        cell_kwargs = _cell_arguments(locals())
         _warn_implementation_0(implementation)
         kwargs = _legacy_recurrent_args("GRU", kwargs)
-        cell_kwargs = dict(activation=activation, recurrent_activation=recurrent_activation, use_bias=use_bias,
-                           kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
-                           bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-                           recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
-                           kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
-                           bias_constraint=bias_constraint, dropout=dropout, recurrent_dropout=recurrent_dropout,
-                           implementation=implementation, reset_after=reset_after)
-        extra, kwargs = _split_kwargs(kwargs, _CELL_ATTRIBUTES)
-        super().__init__(extra.pop("units", units), activity_regularizer, return_sequences, return_state, go_backwards,
-                         stateful, unroll, {**cell_kwargs, **extra}, **kwargs)
+        super().__init__(units, activity_regularizer, return_sequences, return_state, go_backwards, stateful, unroll,
+                         cell_kwargs, **kwargs)
