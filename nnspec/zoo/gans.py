@@ -681,20 +681,24 @@ GAN_RECIPES = {"gan_camel": recipe_gan_camel, "wgan_horses": recipe_wgan_horses,
 
 # -- zoo entries ---------------------------------------------------------------------------------------------------
 
-def gan_camel(nn):
-    """GDL Examples 4-1 to 4-4: the camel GAN's ``model`` (the generator through the frozen discriminator)."""
-    return GAN(nn, **CAMEL).model
+def _network(cls, arguments, attribute, doc):
+    """A zoo builder: the network ``attribute`` (model, critic, generator, ...) of ``cls(nn, **arguments)``."""
+    def build(nn):
+        return getattr(cls(nn, **arguments), attribute)
+    build.__doc__ = doc
+    return build
 
 
-def gan_camel_discriminator(nn):
-    """GDL Example 4-2: the discriminator, built first in a fresh session; its summary is Figure 4-4 (notes S9)."""
-    return GAN(nn, **CAMEL).discriminator
-
-
-def gan_camel_generator(nn):
-    """GDL Example 4-3: the generator; its summary is Figure 4-5 (notes S10), printed in a session whose layer
-    numbers had run on (``dense_9``, ``activation_36``): here they continue the discriminator's."""
-    return GAN(nn, **CAMEL).generator
+gan_camel = _network(GAN, CAMEL, "model",
+                     "GDL Examples 4-1 to 4-4: the camel GAN's ``model`` (the generator through the frozen "
+                     "discriminator).")
+gan_camel_discriminator = _network(GAN, CAMEL, "discriminator",
+                                   "GDL Example 4-2: the discriminator, built first in a fresh session; its summary "
+                                   "is Figure 4-4 (notes S9).")
+gan_camel_generator = _network(GAN, CAMEL, "generator",
+                               "GDL Example 4-3: the generator; its summary is Figure 4-5 (notes S10), printed in a "
+                               "session whose layer numbers had run on (``dense_9``, ``activation_36``): here they "
+                               "continue the discriminator's.")
 
 
 def compile_gan_camel_discriminator(nn):
@@ -702,19 +706,10 @@ def compile_gan_camel_discriminator(nn):
     return {"optimizer": nn.optimizers.RMSprop(lr=0.0008), "loss": "binary_crossentropy", "metrics": ["accuracy"]}
 
 
-def wgan_horses(nn):
-    """GDL Examples 4-6, 4-7 with [REPO]'s CIFAR-10 horses arguments: the WGAN's ``model``."""
-    return WGAN(nn, **WGAN_HORSES).model
-
-
-def wgan_horses_critic(nn):
-    """The WGAN's critic (notes D2, no table printed)."""
-    return WGAN(nn, **WGAN_HORSES).critic
-
-
-def wgan_horses_generator(nn):
-    """The WGAN's generator (notes D3, no table printed)."""
-    return WGAN(nn, **WGAN_HORSES).generator
+wgan_horses = _network(WGAN, WGAN_HORSES, "model",
+                       "GDL Examples 4-6, 4-7 with [REPO]'s CIFAR-10 horses arguments: the WGAN's ``model``.")
+wgan_horses_critic = _network(WGAN, WGAN_HORSES, "critic", "The WGAN's critic (notes D2, no table printed).")
+wgan_horses_generator = _network(WGAN, WGAN_HORSES, "generator", "The WGAN's generator (notes D3, no table printed).")
 
 
 def compile_wgan_horses_critic(nn):
@@ -725,30 +720,16 @@ def compile_wgan_horses_critic(nn):
     return {"optimizer": nn.optimizers.RMSprop(lr=0.00005), "loss": wasserstein_}
 
 
-def wgangp_faces(nn):
-    """GDL Example 4-12 with [REPO]'s CelebA arguments: the WGAN-GP's generator ``model``."""
-    return WGANGP(nn, **WGANGP_FACES).model
-
-
-def wgangp_faces_critic_model(nn):
-    """GDL Example 4-12: ``critic_model`` ([real image, noise] -> the critic on the real, fake, interpolated
-    images)."""
-    return WGANGP(nn, **WGANGP_FACES).critic_model
-
-
-def wgangp_faces_critic(nn):
-    """The WGAN-GP's critic (notes D4, no table printed)."""
-    return WGANGP(nn, **WGANGP_FACES).critic
-
-
-def wgangp_faces_generator(nn):
-    """The WGAN-GP's generator (notes D5, no table printed)."""
-    return WGANGP(nn, **WGANGP_FACES).generator
-
-
-def wgangp_mnist(nn):
-    """:data:`WGANGP_MNIST`: the WGAN-GP class on 28x28x1 images (the recipe's model)."""
-    return WGANGP(nn, **WGANGP_MNIST).model
+wgangp_faces = _network(WGANGP, WGANGP_FACES, "model",
+                        "GDL Example 4-12 with [REPO]'s CelebA arguments: the WGAN-GP's generator ``model``.")
+wgangp_faces_critic_model = _network(WGANGP, WGANGP_FACES, "critic_model",
+                                     "GDL Example 4-12: ``critic_model`` ([real image, noise] -> the critic on the "
+                                     "real, fake, interpolated images).")
+wgangp_faces_critic = _network(WGANGP, WGANGP_FACES, "critic", "The WGAN-GP's critic (notes D4, no table printed).")
+wgangp_faces_generator = _network(WGANGP, WGANGP_FACES, "generator",
+                                  "The WGAN-GP's generator (notes D5, no table printed).")
+wgangp_mnist = _network(WGANGP, WGANGP_MNIST, "model",
+                        ":data:`WGANGP_MNIST`: the WGAN-GP class on 28x28x1 images (the recipe's model).")
 
 
 def compiled_by_its_class(cls, how):
