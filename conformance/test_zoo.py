@@ -15,25 +15,27 @@ import numpy as np
 import pytest
 from harness.realdata import require_real_data
 from harness.summaries import parse_summary
+from harness.zoo import (
+    assert_cli_trains_one_synthetic_epoch,
+    assert_compiled_as,
+    assert_layers,
+    assert_one_synthetic_epoch,
+    assert_rows_and_totals,
+    missing_data_error,
+    summary_lines,
+)
 
 from nnspec import cli, zoo
 from nnspec.zoo import recipes
 
 
+# every test in a fresh session; test_zoo_convnets and test_zoo_sequences import this fixture too
 @pytest.fixture(autouse=True)
 def fresh(nn):
     nn.backend.clear_session()
     np.random.seed(0)
     yield
     nn.backend.clear_session()
-
-
-def summary_lines(model):
-    out = []
-    model.summary(print_fn=out.append)
-    return out
-
-
 
 
 # -- the books' printed tables, verbatim from the notes ---------------------------------------------------------
@@ -166,9 +168,7 @@ def test_entry_builds_with_the_expected_rows_and_totals(nn, name):
     entry = zoo.get(name)
     model = entry.make(nn, built=True)
     assert model.built
-    rows, totals = parse_summary(summary_lines(model))
-    assert (rows, totals) == EXPECTED[name]
-    assert model.count_params() == entry.params == totals["Total"]
+    assert_rows_and_totals(entry, model, parse_summary(summary_lines(model)), EXPECTED[name])
 
 
 # -- architecture: the book's layer arguments -----------------------------------------------------------------
@@ -207,14 +207,9 @@ def test_entry_layers_have_the_books_arguments(nn, name):
     kind, input_shape, layers = ARCH[name]
     model = zoo.get(name).make(nn, built=True)
     assert type(model).__name__ == kind
-    assert model.input_shape == input_shape
-    got = [la for la in model.layers if type(la).__name__ != "InputLayer"]
-    assert [type(la).__name__ for la in got] == [cls for cls, _ in layers]
-    for layer, (_, subset) in zip(got, layers):
-        config = layer.get_config()
-        assert {k: config[k] for k in subset} == subset, layer.name
-        if name != "imdb_dense_l2":
-            assert config.get("kernel_regularizer") is None
+    configs = assert_layers(model, input_shape, layers)
+    if name != "imdb_dense_l2":
+        assert all(config.get("kernel_regularizer") is None for config in configs)
 
 
 def test_l2_variant_regularizes_both_hidden_kernels_only(nn):
@@ -259,13 +254,7 @@ COMPILED = {  # optimizer class, learning rate where the book sets one, loss, me
 
 @pytest.mark.parametrize("name", DENSE)
 def test_entry_compiles_with_the_books_arguments(nn, name):
-    optimizer, lr, loss, metrics_names = COMPILED[name]
-    model = zoo.get(name).make(nn, compile=True, built=True)
-    assert type(model.optimizer).__name__ == optimizer
-    if lr is not None:
-        assert nn.backend.get_value(model.optimizer.lr) == pytest.approx(lr, rel=1e-7)
-    assert model.loss == loss
-    assert model.metrics_names == metrics_names
+    assert_compiled_as(nn, zoo.get(name).make(nn, compile=True, built=True), *COMPILED[name], rel=1e-7)
 
 
 def test_registry_entries_are_complete():
@@ -327,16 +316,8 @@ def test_cli_zoo_summary_builds_a_deferred_model_and_rejects_unknown_names(nn, c
     assert "unknown model 'nope'" in capsys.readouterr().err
 
 
-_FINAL_BAR = re.compile(r"^256/256 \[={30}\] - \d+s \d+[um]?s/step - loss: \d+\.\d{4} - acc: \d\.\d{4}$")
-
-
 def test_cli_zoo_train_synthetic_shows_the_progress_bar(nn, capsys):
-    assert cli.main(["zoo", "train", "mnist_mlp", "--synthetic", "--epochs", "1", "--seed", "0",
-                     "--impl", nn.implementation.name]) == 0
-    lines = capsys.readouterr().out.replace("\r", "\n").splitlines()
-    assert "Epoch 1/1" in lines
-    assert any(_FINAL_BAR.match(line) for line in lines), lines
-    assert lines[-1].startswith("test_acc: ")
+    assert_cli_trains_one_synthetic_epoch(nn, capsys, "mnist_mlp")
 
 
 def test_train_returns_the_history_and_the_evaluation(nn, capsys):
@@ -360,9 +341,7 @@ def _one_entry_per_recipe():
 
 @pytest.mark.parametrize("name", _one_entry_per_recipe())
 def test_every_recipe_runs_on_synthetic_data(nn, name, capsys):
-    result = zoo.train(name, nn, synthetic=True, epochs=1, seed=0, verbose=0)
-    assert isinstance(result.history, nn.callbacks.History) and result.history.epoch == [0]
-    assert result.evaluation and all(np.isfinite(v) for v in result.evaluation.values())
+    assert_one_synthetic_epoch(nn, name)
 
 
 def test_every_recipe_has_an_entry_that_runs_it():
@@ -370,12 +349,8 @@ def test_every_recipe_has_an_entry_that_runs_it():
 
 
 def test_missing_dataset_is_a_clear_error(nn, tmp_path, capsys):
-    with pytest.raises(nn.datasets.DatasetNotFoundError, match="mnist"):
-        zoo.train("mnist_mlp", nn, cache_dir=tmp_path, verbose=0)
-    assert cli.main(["zoo", "train", "mnist_mlp", "--cache-dir", str(tmp_path), "--impl",
-                     nn.implementation.name]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("nnspec zoo train mnist_mlp: ") and "python -m nnspec datasets fetch mnist" in err
+    err = missing_data_error(nn, tmp_path, capsys, "mnist_mlp", "mnist")
+    assert "python -m nnspec datasets fetch mnist" in err
 
 
 def test_entry_without_a_recipe_says_so(nn, capsys):

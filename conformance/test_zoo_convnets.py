@@ -14,13 +14,21 @@ The VGG16 entries need ``nn.applications``; they skip, saying so, while that mod
 """
 
 import importlib.util
-import re
 import warnings
 
 import numpy as np
 import pytest
 from harness.realdata import require_real_data
 from harness.summaries import read_summary as _read_summary
+from harness.zoo import (
+    assert_cli_trains_one_synthetic_epoch,
+    assert_compiled_as,
+    assert_layers,
+    assert_never_compiled,
+    assert_rows_and_totals,
+    summary_lines,
+)
+from test_zoo import fresh  # noqa: F401 (test_zoo's autouse fixture: every test in a fresh session)
 
 from nnspec import cli, zoo
 from nnspec.zoo import convnets, recipes
@@ -37,23 +45,7 @@ def _params(names):
     return [pytest.param(n, marks=needs_applications) if n in VGG16 else n for n in names]
 
 
-@pytest.fixture(autouse=True)
-def fresh(nn):
-    nn.backend.clear_session()
-    np.random.seed(0)
-    yield
-    nn.backend.clear_session()
-
-
 # -- reading a summary -------------------------------------------------------------------------------------------
-
-
-
-def summary_lines(model, line_length=None):
-    out = []
-    model.summary(line_length=line_length, print_fn=out.append)
-    return out
-
 
 def read_summary(model):
     """(rows, totals) of ``model.summary()`` printed 160 characters wide (no cell cut): harness/summaries.py."""
@@ -217,8 +209,8 @@ def test_the_books_tables_add_up():
 
 # -- the books' sessions replayed: the printed rows to the digit --------------------------------------------------
 
-def _make(nn, name, fresh=False):
-    return zoo.get(name).make(nn, fresh=fresh)
+def _make(nn, name):
+    return zoo.get(name).make(nn, fresh=False)
 
 
 SESSIONS = {  # table id -> (entries built in the book's order in one session, the last one printed)
@@ -556,9 +548,7 @@ def test_every_convnet_has_expected_rows():
 def test_entry_builds_with_the_expected_rows_and_totals(nn, name):
     entry = zoo.get(name)
     model = entry.make(nn)
-    rows, tot = read_summary(model)
-    assert (rows, tot) == EXPECTED[name]
-    assert model.count_params() == entry.params == tot["Total"]
+    assert_rows_and_totals(entry, model, read_summary(model), EXPECTED[name])
 
 
 # -- architecture: the book's layer arguments -------------------------------------------------------------------
@@ -643,12 +633,7 @@ def test_entry_layers_have_the_books_arguments(nn, name):
     kind, input_shape, layers = ARCH[name]
     model = zoo.get(name).make(nn)
     assert type(model).__name__ == kind
-    assert model.input_shape == input_shape
-    got = [la for la in model.layers if type(la).__name__ != "InputLayer"]
-    assert [type(la).__name__ for la in got] == [cls for cls, _ in layers]
-    for layer, (_, subset) in zip(got, layers):
-        config = layer.get_config()
-        assert {k: config[k] for k in subset} == subset, layer.name
+    assert_layers(model, input_shape, layers)
 
 
 def test_the_architecture_table_covers_every_entry_but_the_vgg16_bases():
@@ -703,21 +688,12 @@ def test_compiled_and_uncompiled_cover_the_convnets():
 
 @pytest.mark.parametrize("name", _params(sorted(COMPILED)))
 def test_entry_compiles_with_the_books_arguments(nn, name):
-    optimizer, lr, loss, metrics_names = COMPILED[name]
-    model = zoo.get(name).make(nn, compile=True)
-    assert type(model.optimizer).__name__ == optimizer
-    if lr is not None:
-        assert nn.backend.get_value(model.optimizer.lr) == pytest.approx(lr, rel=1e-6)
-    assert model.loss == loss
-    assert model.metrics_names == metrics_names
+    assert_compiled_as(nn, zoo.get(name).make(nn, compile=True), *COMPILED[name], rel=1e-6)
 
 
 @pytest.mark.parametrize("name", sorted(n for n in NOT_COMPILED if n != "vgg16_conv_base"))
 def test_entry_the_book_never_compiles_says_so(nn, name):
-    entry = zoo.get(name)
-    with pytest.raises(ValueError, match="the book does not compile this model"):
-        entry.make(nn, compile=True)
-    assert entry.recipe is None
+    assert_never_compiled(nn, zoo.get(name))
 
 
 def test_printed_summaries_and_recipes_are_registered():
@@ -763,16 +739,8 @@ def test_listings_as_printed_fail_as_in_keras(nn):
 
 # -- recipes ----------------------------------------------------------------------------------------------------
 
-_FINAL_BAR = re.compile(r"^256/256 \[={30}\] - \d+s \d+[um]?s/step - loss: \d+\.\d{4} - acc: \d\.\d{4}$")
-
-
 def test_cli_zoo_train_mnist_convnet_synthetic(nn, capsys):
-    assert cli.main(["zoo", "train", "mnist_convnet", "--synthetic", "--epochs", "1", "--seed", "0",
-                     "--impl", nn.implementation.name]) == 0
-    lines = capsys.readouterr().out.replace("\r", "\n").splitlines()
-    assert "Epoch 1/1" in lines
-    assert any(_FINAL_BAR.match(line) for line in lines), lines
-    assert lines[-1].startswith("test_acc: ")
+    assert_cli_trains_one_synthetic_epoch(nn, capsys, "mnist_convnet")
 
 
 def test_mnist_convnet_recipe_is_the_books(nn, capsys):

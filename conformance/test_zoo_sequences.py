@@ -17,6 +17,16 @@ import numpy as np
 import pytest
 from harness.realdata import require_real_data
 from harness.summaries import parse_summary
+from harness.zoo import (
+    assert_compiled_as,
+    assert_layers,
+    assert_never_compiled,
+    assert_one_synthetic_epoch,
+    assert_rows_and_totals,
+    missing_data_error,
+    summary_lines,
+)
+from test_zoo import fresh  # noqa: F401 (test_zoo's autouse fixture: every test in a fresh session)
 
 from nnspec import cli, zoo
 from nnspec.zoo import glove, recipes, sequence_recipes, sequences, textgen, timeseries
@@ -25,23 +35,12 @@ SEQUENCES = list(sequences.ENTRIES)
 WITH_RECIPE = [n for n in SEQUENCES if zoo.get(n).recipe]
 
 
-@pytest.fixture(autouse=True)
-def fresh(nn):
-    nn.backend.clear_session()
-    np.random.seed(0)
-    yield
-    nn.backend.clear_session()
-
-
-def summary_lines(model, line_length=160):
-    out = []
-    model.summary(line_length=line_length, print_fn=out.append)
-    return out
+WIDE = 160  # a summary's line length at which no cell of these models is cut
 
 
 def read(model):
     """(rows, totals) of the model's summary printed wide enough that no cell is cut."""
-    return parse_summary(summary_lines(model))
+    return parse_summary(summary_lines(model, WIDE))
 
 
 _CONNECTED = re.compile(r"^(\S+) \(\w+\)\s+\([^)]*\)\s+\d+\s+(\S+\[\d+\]\[\d+\])\s*$")
@@ -51,7 +50,7 @@ _MORE = re.compile(r"^\s+(\S+\[\d+\]\[\d+\])\s*$")
 def connections(model):
     """{layer name: its "Connected to" cells} of a graph summary."""
     out, last = {}, None
-    for line in summary_lines(model):
+    for line in summary_lines(model, WIDE):
         m = _CONNECTED.match(line)
         if m:
             last = m[1]
@@ -144,7 +143,7 @@ def test_printed_entries_name_their_tables():
 
 def test_the_book_s_summary_layout_for_listing_6_23(nn):
     # the Keras 2.2.4 65-column table as `zoo summary` prints it
-    lines = summary_lines(zoo.get("simple_rnn_last_state").make(nn), line_length=None)
+    lines = summary_lines(zoo.get("simple_rnn_last_state").make(nn))
     assert lines == [
         "_________________________________________________________________",
         "Layer (type)                 Output Shape              Param #   ",
@@ -309,9 +308,7 @@ def test_every_sequence_entry_has_expected_rows():
 def test_entry_builds_with_the_expected_rows_and_totals(nn, name):
     entry = zoo.get(name)
     model = entry.make(nn)
-    got_rows, totals = read(model)
-    assert (got_rows, totals) == EXPECTED[name]
-    assert model.count_params() == entry.params == totals["Total"]
+    assert_rows_and_totals(entry, model, read(model), EXPECTED[name])
 
 
 @pytest.mark.parametrize("name", sorted(CONNECTED))
@@ -416,13 +413,7 @@ def test_the_architecture_table_covers_every_entry():
 @pytest.mark.parametrize("name", SEQUENCES)
 def test_entry_layers_have_the_books_arguments(nn, name):
     input_shape, layers = ARCH[name]
-    model = zoo.get(name).make(nn)
-    assert model.input_shape == input_shape
-    got = [la for la in model.layers if type(la).__name__ != "InputLayer"]
-    assert [type(la).__name__ for la in got] == [cls for cls, _ in layers]
-    for layer, (_, subset) in zip(got, layers):
-        config = layer.get_config()
-        assert {k: config[k] for k in subset} == subset, layer.name
+    assert_layers(zoo.get(name).make(nn), input_shape, layers)
 
 
 @pytest.mark.parametrize("name, inner", [
@@ -492,13 +483,7 @@ def test_compiled_and_uncompiled_cover_the_entries():
 
 @pytest.mark.parametrize("name", sorted(COMPILED))
 def test_entry_compiles_with_the_books_arguments(nn, name):
-    optimizer, lr, loss, metrics_names = COMPILED[name]
-    model = zoo.get(name).make(nn, compile=True)
-    assert type(model.optimizer).__name__ == optimizer
-    if lr is not None:
-        assert nn.backend.get_value(model.optimizer.lr) == pytest.approx(lr, rel=1e-6)
-    assert model.loss == loss
-    assert model.metrics_names == metrics_names
+    assert_compiled_as(nn, zoo.get(name).make(nn, compile=True), *COMPILED[name], rel=1e-6)
 
 
 def test_three_output_weights_its_losses_as_listing_7_10(nn):
@@ -513,10 +498,7 @@ def test_three_output_weights_its_losses_as_listing_7_10(nn):
 
 @pytest.mark.parametrize("name", sorted(NOT_COMPILED))
 def test_the_shape_demos_are_never_compiled(nn, name):
-    entry = zoo.get(name)
-    with pytest.raises(ValueError, match="the book does not compile this model"):
-        entry.make(nn, compile=True)
-    assert entry.recipe is None
+    assert_never_compiled(nn, zoo.get(name))
 
 
 # -- the registry -------------------------------------------------------------------------------------------------
@@ -554,9 +536,7 @@ def test_errata_decisions_are_recorded_in_the_entries():
 
 @pytest.mark.parametrize("name", WITH_RECIPE)
 def test_every_sequence_recipe_runs_on_synthetic_data(nn, name, capsys):
-    result = zoo.train(name, nn, synthetic=True, epochs=1, seed=0, verbose=0)
-    assert isinstance(result.history, nn.callbacks.History) and result.history.epoch == [0]
-    assert result.evaluation and all(np.isfinite(v) for v in result.evaluation.values())
+    assert_one_synthetic_epoch(nn, name)
 
 
 @pytest.mark.parametrize("name, batch_size, samples", [
@@ -674,11 +654,7 @@ def test_cli_zoo_train_a_jena_model_with_options(nn, capsys):
 @pytest.mark.parametrize("name, dataset", [("imdb_lstm", "imdb"), ("jena_gru", "weather"),
                                            ("raw_text_lstm", "spam_assassin"), ("char_lstm", "moby_dick")])
 def test_missing_real_data_is_a_clear_error(nn, tmp_path, capsys, name, dataset):
-    with pytest.raises(nn.datasets.DatasetNotFoundError, match=dataset):
-        zoo.train(name, nn, cache_dir=tmp_path, verbose=0)
-    assert cli.main(["zoo", "train", name, "--cache-dir", str(tmp_path), "--impl", nn.implementation.name]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith(f"nnspec zoo train {name}: ") and dataset in err
+    assert dataset in missing_data_error(nn, tmp_path, capsys, name, dataset)
 
 
 def test_cli_zoo_summary_of_a_printed_sequence_model(nn, capsys):
