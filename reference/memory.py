@@ -3,7 +3,9 @@
 Every op allocates its result, and a training step frees megabytes of arrays that the next step asks for
 again. glibc's defaults hand blocks of 128 KiB and more back to the kernel (mmap, heap trimming), so every
 step pays page faults to get the same memory back: on a 2-core virtual machine a third of a batch-128 MNIST
-convnet step. Keeping blocks up to 32 MiB on the heap, and up to 256 MiB free at its top, removes them.
+convnet step, and more at batch 1024, whose arrays of hundreds of megabytes fault page by page. Taking every
+block from the heap and keeping up to 1 GiB free at its top removes them (the batch-1024 convnet and IMDB
+LSTM steps 10-35% faster, the peak resident memory of both 12% higher).
 
 Applied once, when ``nnspec.reference`` is imported, on glibc only (elsewhere nothing changes); the setting
 holds for the whole process. ``NNSPEC_KEEP_FREED_MEMORY=0`` in the environment leaves the allocator alone.
@@ -14,9 +16,8 @@ import ctypes.util
 import os
 
 # mallopt parameters (glibc's malloc.h)
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-MMAP_THRESHOLD = 32 << 20  # the largest value glibc accepts on 64-bit machines
-TRIM_THRESHOLD = 256 << 20
+_M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4
+TRIM_THRESHOLD = 1 << 30
 
 _applied = None
 
@@ -26,7 +27,7 @@ def keep_freed_memory():
     global _applied
     if _applied is None:
         _applied = os.environ.get("NNSPEC_KEEP_FREED_MEMORY", "1") != "0" and _mallopt(
-            (_M_MMAP_THRESHOLD, MMAP_THRESHOLD), (_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+            (_M_MMAP_MAX, 0), (_M_TRIM_THRESHOLD, TRIM_THRESHOLD))  # no block is mmapped
     return _applied
 
 
