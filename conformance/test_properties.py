@@ -5,6 +5,7 @@ are cross-checked against finite differences, never against the implementation i
 """
 
 import numpy as np
+import pytest
 from harness.gradcheck import directional_check
 from hypothesis import given
 from hypothesis import strategies as st
@@ -136,3 +137,23 @@ def test_take_gradient_adds_repeated_indices(nn, shape, index_shape, data):
     want = np.zeros(shape)
     np.add.at(want, (slice(None),) * axis + (indices,), upstream)
     np.testing.assert_array_equal(tape.gradient(total, v, unconnected_gradients="zero").numpy(), want)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_tall_matmul_and_its_gradients(nn, dtype):
+    """A tall product (20,001 rows: an implementation may go through the rows in blocks, the reference does
+    from ~16k rows of 64 float64 columns) and its two gradients, against NumPy's float64 products."""
+    rng = np.random.default_rng(3)
+    a = rng.uniform(-1, 1, (20_001, 7)).astype(dtype)
+    b = rng.uniform(-1, 1, (7, 64)).astype(dtype)
+    g = rng.uniform(-1, 1, (20_001, 64)).astype(dtype)
+    av, bv = nn.Variable(a), nn.Variable(b)
+    with nn.GradientTape() as tape:
+        y = nn.ops.matmul(av, bv)
+        total = nn.ops.sum(y * nn.constant(g))
+    da, db = tape.gradient(total, [av, bv])
+    a64, b64, g64 = (v.astype(np.float64) for v in (a, b, g))
+    tol = {"rtol": 1e-5, "atol": 1e-4} if dtype == "float32" else {"rtol": 1e-12, "atol": 1e-10}
+    np.testing.assert_allclose(y.numpy(), a64 @ b64, **tol)
+    np.testing.assert_allclose(da.numpy(), g64 @ b64.T, **tol)
+    np.testing.assert_allclose(db.numpy(), a64.T @ g64, **{**tol, "atol": tol["atol"] * 100})

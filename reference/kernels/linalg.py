@@ -1,10 +1,26 @@
-"""Matrix products (one BLAS call each)."""
+"""Matrix products (one BLAS call each, or a few over blocks of rows)."""
+
+import numpy as np
 
 from . import kernel
+
+# A tall 2-D product on the CPU (an input projection over batch * time rows: (64000, 32) @ (32, 128)) goes
+# in blocks of about this many output bytes, each written while in cache: 1.7x over one OpenBLAS call.
+BLOCK_BYTES = 2 << 20
 
 
 @kernel("matmul")
 def matmul(xp, a, b, transpose_a=False, transpose_b=False):
     """NumPy matmul: 2-D, or batched over leading dimensions with broadcasting; ``transpose_a`` /
     ``transpose_b`` swap the last two axes of an operand first (a view: BLAS reads it transposed)."""
-    return xp.matmul(xp.swapaxes(a, -1, -2) if transpose_a else a, xp.swapaxes(b, -1, -2) if transpose_b else b)
+    a = xp.swapaxes(a, -1, -2) if transpose_a else a
+    b = xp.swapaxes(b, -1, -2) if transpose_b else b
+    if xp is not np or a.ndim != 2 or b.ndim != 2:
+        return xp.matmul(a, b)
+    rows = max(1, BLOCK_BYTES // max(1, b.shape[1] * np.result_type(a, b).itemsize))
+    if a.shape[0] < 4 * rows:
+        return xp.matmul(a, b)
+    out = xp.empty((a.shape[0], b.shape[1]), dtype=np.result_type(a, b))
+    for start in range(0, a.shape[0], rows):
+        xp.matmul(a[start:start + rows], b, out=out[start:start + rows])
+    return out
