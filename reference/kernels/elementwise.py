@@ -33,7 +33,7 @@ for _op, _fname in UFUNCS.items():
     kernel(_op)(_ufunc_kernel(_fname))
 
 
-def _zero_bits(xp, a, bits):
+def _zero_bits(a, bits):
     return a.ndim == 0 and not bool(a.view(bits) != 0)
 
 
@@ -52,9 +52,9 @@ def where(xp, cond, a, b):
         return xp.where(cond, a, b)
     bits = np.dtype(f"u{a.dtype.itemsize}")
     mask = xp.negative(xp.broadcast_to(cond, shape), dtype=bits)  # 0 - 1 wraps to all ones
-    if _zero_bits(xp, b, bits):  # a where cond else +0: the relu gradient
+    if _zero_bits(b, bits):  # a where cond else +0: the relu gradient
         xp.bitwise_and(mask, a.view(bits), out=mask)
-    elif _zero_bits(xp, a, bits):
+    elif _zero_bits(a, bits):
         xp.bitwise_and(xp.invert(mask, out=mask), b.view(bits), out=mask)
     else:
         xp.bitwise_and(mask, xp.bitwise_xor(a.view(bits), b.view(bits)), out=mask)

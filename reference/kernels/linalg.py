@@ -17,10 +17,11 @@ def matmul(xp, a, b, transpose_a=False, transpose_b=False):
     b = xp.swapaxes(b, -1, -2) if transpose_b else b
     if xp is not np or a.ndim != 2 or b.ndim != 2:
         return xp.matmul(a, b)
-    rows = max(1, BLOCK_BYTES // max(1, b.shape[1] * np.result_type(a, b).itemsize))
+    dtype = np.result_type(a, b)
+    rows = max(1, BLOCK_BYTES // max(1, b.shape[1] * dtype.itemsize))
     if a.shape[0] < 4 * rows:
         return xp.matmul(a, b)
-    out = xp.empty((a.shape[0], b.shape[1]), dtype=np.result_type(a, b))
+    out = xp.empty((a.shape[0], b.shape[1]), dtype=dtype)
     for start in range(0, a.shape[0], rows):
         xp.matmul(a[start:start + rows], b, out=out[start:start + rows])
     return out
