@@ -25,7 +25,15 @@ import nnspec  # noqa: E402
 from nnspec import zoo  # noqa: E402
 
 
-def _instrument(impl, gpu):
+def _signature(op, args, by_shape):
+    """The op's name, with the shapes of its array arguments when the table is split by shape."""
+    if not by_shape:
+        return op
+    shapes = [a.shape for a in args if isinstance(getattr(a, "shape", None), tuple)]
+    return op + " " + " ".join("x".join(map(str, s)) or "()" for s in shapes)
+
+
+def _instrument(impl, gpu, by_shape=False):
     """Wrap every kernel; returns the list the wrappers append (op, start, end) to."""
     log = []
     if gpu:
@@ -37,7 +45,7 @@ def _instrument(impl, gpu):
                 start.record()
                 out = fn(*args, **kwargs)
                 end.record()
-                log.append((op, start, end))
+                log.append((_signature(op, args, by_shape), start, end))
                 return out
             return call
     else:
@@ -45,7 +53,7 @@ def _instrument(impl, gpu):
             def call(*args, **kwargs):
                 start = time.perf_counter()
                 out = fn(*args, **kwargs)
-                log.append((op, start, time.perf_counter()))
+                log.append((_signature(op, args, by_shape), start, time.perf_counter()))
                 return out
             return call
     impl.kernels = {op: timed(op, fn) for op, fn in impl.kernels.items()}
@@ -57,6 +65,7 @@ def main(argv=None):
     parser.add_argument("model", choices=["mnist_mlp", "mnist_convnet", "imdb_lstm"])
     parser.add_argument("batch", type=int)
     parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--by-shape", action="store_true", help="one row per op and argument shapes")
     args = parser.parse_args(argv)
     nn = nnspec.get_impl()
     impl = nn.implementation
@@ -67,7 +76,7 @@ def main(argv=None):
         model.train_on_batch(x, y)
     sync = (lambda: __import__("cupy").cuda.Device().synchronize()) if gpu else (lambda: None)
     sync()
-    log = _instrument(impl, gpu)
+    log = _instrument(impl, gpu, args.by_shape)
     start = time.perf_counter()
     for _ in range(args.steps):
         model.train_on_batch(x, y)
@@ -77,11 +86,12 @@ def main(argv=None):
     for op, a, b in log:
         totals[op] += (__import__("cupy").cuda.get_elapsed_time(a, b) if gpu else (b - a) * 1e3)
         counts[op] += 1
+    width = max([32] + [len(op) for op in totals])
     print(f"{args.model} batch {args.batch} on {impl.name}: {wall:.3f} ms per step (wall), "
           f"{len(log) / args.steps:.0f} kernel calls per step, kernels {sum(totals.values()) / args.steps:.3f} ms")
-    print(f"{'op':32s} {'calls/step':>10s} {'ms/step':>9s}")
+    print(f"{'op':{width}s} {'calls/step':>10s} {'ms/step':>9s}")
     for op in sorted(totals, key=totals.get, reverse=True):
-        print(f"{op:32s} {counts[op] / args.steps:10.1f} {totals[op] / args.steps:9.3f}")
+        print(f"{op:{width}s} {counts[op] / args.steps:10.1f} {totals[op] / args.steps:9.3f}")
 
 
 if __name__ == "__main__":
