@@ -41,6 +41,10 @@ class Implementation:
     def to_numpy(self, array):
         return np.asarray(array)
 
+    def train_step(self, model, xs, ys, sws):
+        """One training step of ``model`` on a standardized host batch: the loss and metric values as floats."""
+        return [float(v.numpy()) for v in model._train_tensors(xs, ys, sws)]
+
     def __repr__(self):
         return f"<Implementation {self.name}>"
 

@@ -143,11 +143,15 @@ class Model(Network):
         return a if isinstance(a, Tensor) else Tensor(self.impl.asarray(a))
 
     def _input_tensor(self, x):
+        return self._impl_tensor(self._host_input(x))
+
+    @staticmethod
+    def _host_input(x):
         """A batch of inputs; boolean data (the books' one-hot ``np.zeros(..., dtype=np.bool)`` arrays) becomes
         floatx, as Keras 2.2.4 feeds it to its float32 input placeholders."""
         if not isinstance(x, Tensor) and np.asarray(x).dtype == np.bool_:
             x = np.asarray(x).astype(K.floatx())
-        return self._impl_tensor(x)
+        return x
 
     def _outputs_list(self, xs, training):
         outs = self(xs if len(xs) > 1 else xs[0], training=training)
@@ -173,16 +177,28 @@ class Model(Network):
             return [weighted_objective(fn, ys[i], outs[i], sws[i] if weighted else None)
                     for i, fn, weighted in self._metric_fns]
 
-    def _batch_tensors(self, xs, ys, sws):
-        xs = [self._input_tensor(x) for x in xs]
-        outs_dtype = K.floatx()
-        ys = [None if y is None else self._impl_tensor(np.asarray(y).astype(outs_dtype)
-                                                          if np.asarray(y).dtype.kind == "f" else np.asarray(y))
-              for y in ys]
-        sws = [None if w is None else self._impl_tensor(np.asarray(w, dtype=outs_dtype)) for w in sws]
+    def _host_batch(self, xs, ys, sws):
+        """The batch in the dtypes the step feeds (inputs as ``_host_input``, float targets and sample weights in
+        floatx), still on the host; tensors pass unchanged."""
+        fx = K.floatx()
+        xs = [self._host_input(x) for x in xs]
+        ys = [y if y is None or isinstance(y, Tensor) else
+              np.asarray(y).astype(fx) if np.asarray(y).dtype.kind == "f" else np.asarray(y) for y in ys]
+        sws = [w if w is None or isinstance(w, Tensor) else np.asarray(w, dtype=fx) for w in sws]
         return xs, ys, sws
 
+    def _batch_tensors(self, xs, ys, sws):
+        xs, ys, sws = self._host_batch(xs, ys, sws)
+        return tuple([None if a is None else self._impl_tensor(a) for a in part] for part in (xs, ys, sws))
+
     def _train_batch(self, xs, ys, sws):
+        """One training step on a standardized batch: the implementation runs ``_train_tensors`` on it (accel
+        may replay a recorded step instead, ``nnspec.accel.graphs``)."""
+        return self.impl.train_step(self, xs, ys, sws)
+
+    def _train_tensors(self, xs, ys, sws):
+        """The training step on a batch: forward, losses, gradients, optimizer update. Returns the loss and
+        metric values as 0-d tensors (the step never reads them on the host)."""
         xs, ys, sws = self._batch_tensors(xs, ys, sws)
         if self._updating is None:
             self._updating = frozenset(id(layer) for layer in self._updating_layers())
@@ -196,8 +212,7 @@ class Model(Network):
         pairs = [(g, w) for g, w in zip(grads, weights) if g is not None]
         if pairs:  # a model with nothing to train still runs its batch (and its layers' updates)
             self.optimizer.apply_gradients(pairs)
-        values = [total] + (per_output if len(per_output) > 1 else []) + metrics
-        return [float(v.numpy()) for v in values]
+        return [total] + (per_output if len(per_output) > 1 else []) + metrics
 
     def _forward_and_losses(self, xs, ys, sws, training):
         """The forward pass and the losses (under a tape when training). Losses may use the model's KerasTensors

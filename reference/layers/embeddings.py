@@ -1,7 +1,7 @@
 """Embedding (Keras 2.2.4 ``keras/layers/embeddings.py``): integer indices -> rows of a weight matrix."""
 
 from .. import backend as K
-from .. import config, constraints, initializers, ops, regularizers
+from .. import capture, config, constraints, initializers, ops, regularizers
 from .base import Layer, shape_str
 
 __all__ = ["Embedding"]
@@ -61,11 +61,12 @@ class Embedding(Layer):
     def call(self, inputs):
         if inputs.dtype.kind not in "iu":
             inputs = ops.cast(inputs, "int32")
-        bad = ops.logical_or(ops.less(inputs, 0), ops.greater_equal(inputs, self.input_dim))
-        if bool(ops.any(bad)):
-            raise ValueError(f"Embedding {self.name}: indices must be in [0, {self.input_dim}), got "
-                             f"{int(ops.min(inputs))}..{int(ops.max(inputs))}")
+        capture.check_index_range(inputs, self.input_dim, self._index_error)
         return K.gather(self.embeddings, inputs)
+
+    def _index_error(self, indices, _):
+        return (f"Embedding {self.name}: indices must be in [0, {self.input_dim}), got "
+                f"{int(indices.min())}..{int(indices.max())}")
 
     def get_config(self):
         return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,

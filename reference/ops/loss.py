@@ -24,7 +24,7 @@ __all__ = [
 
 import numpy as np
 
-from .. import config
+from .. import capture, config
 from ..tape import grad_enabled, vjp_by_recomputing
 from . import activation as A
 from . import elementwise as E
@@ -109,11 +109,8 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits):
         raise ValueError(f"sparse_softmax_cross_entropy_with_logits: labels of shape {labels.shape} do not match "
                          f"logits of shape {logits.shape} (expected labels of shape {logits.shape[:-1]})")
     classes = logits.shape[-1]
-    xp = labels.impl.xp
-    if labels.size and bool(xp.any((labels.data < 0) | (labels.data >= classes))):
-        bad = labels.numpy()[(labels.numpy() < 0) | (labels.numpy() >= classes)]
-        raise ValueError(f"sparse_softmax_cross_entropy_with_logits: label value {int(bad[0])} is outside the "
-                         f"valid range [0, {classes})")
+    capture.check_index_range(labels, classes, lambda _, bad: f"sparse_softmax_cross_entropy_with_logits: label "
+                              f"value {bad} is outside the valid range [0, {classes})")
     return apply("sparse_softmax_xent", [labels, logits], _sparse_softmax_xent_vjp)
 
 

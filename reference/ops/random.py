@@ -7,7 +7,7 @@ differentiable part, x * mask / keep_prob (inverted dropout, as Keras 2 / tf.nn.
 
 import numpy as np
 
-from .. import config
+from .. import capture, config
 from ..implementation import REFERENCE
 from ..namespace import binds_impl
 from ..random import device_rng
@@ -34,6 +34,7 @@ def _dims(shape):
 @binds_impl
 def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None, like=None, impl=None):
     """Uniform draws in [minval, maxval) from the implementation's generator."""
+    capture.refuse("random_uniform: a replayed step would draw the same numbers")
     impl = _impl_of(like, impl)
     dtype = np.dtype(dtype or config.floatx())
     return Tensor(impl.call("random_uniform", _dims(shape), dtype, device_rng(impl, seed), minval, maxval))
@@ -42,6 +43,7 @@ def random_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None, like=No
 @binds_impl
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, like=None, impl=None):
     """Normal draws from the implementation's generator."""
+    capture.refuse("random_normal: a replayed step would draw the same numbers")
     impl = _impl_of(like, impl)
     dtype = np.dtype(dtype or config.floatx())
     return Tensor(impl.call("random_normal", _dims(shape), dtype, device_rng(impl, seed), mean, stddev))
