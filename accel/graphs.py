@@ -56,9 +56,11 @@ class StepGraphs:
         self.replays = 0
 
     def run(self, eager, model, xs, ys, sws):
+        if not enabled():
+            return eager(model, xs, ys, sws)
         batch = model._host_batch(xs, ys, sws)
         flat = [a for part in batch for a in part]
-        if not enabled() or not all(a is None or isinstance(a, np.ndarray) for a in flat):
+        if not all(a is None or isinstance(a, np.ndarray) for a in flat):
             return eager(model, xs, ys, sws)
         key = _signature(model, flat)
         if key in self.refused:
@@ -116,23 +118,18 @@ class _Recorded:
         self.buffers = [v.data for v in self.variables]
         host_state = [v for v in optimizer.weights if not _on_device(v)]
         host_before = [np.array(v.numpy(), copy=True) for v in host_state]
-        flat = [a for part in batch for a in part]
-        self.inputs = [None if a is None else cupy.empty(a.shape, dtype=a.dtype) for a in flat]
+        parts = [[None if a is None else Tensor(cupy.empty(a.shape, dtype=a.dtype)) for a in part] for part in batch]
+        self.inputs = [None if t is None else t.data for part in parts for t in part]  # the batch's buffers
         self.checks = []  # (input position, limit, message): index checks run on the host batch
         self.stream = cupy.cuda.Stream(non_blocking=True)
         self.pool = cupy.cuda.MemoryPool()  # the graph's alone, for as long as the graph lives
-        sizes = [len(part) for part in batch]
-        tensors = [None if a is None else Tensor(a) for a in self.inputs]
-        parts = (tensors[:sizes[0]], tensors[sizes[0]:sizes[0] + sizes[1]], tensors[sizes[0] + sizes[1]:])
         self.stream.wait_event(cupy.cuda.get_current_stream().record())
         try:
             with self.stream, cupy.cuda.using_allocator(self.pool.malloc), capture.recording(self):
                 self.stream.begin_capture()
                 try:
                     values = model._train_tensors(*parts)
-                    for v, buf in zip(self.variables, self.buffers):
-                        if v.data is not buf:  # the step rebound it: the next replay must read the new value
-                            buf[...] = v.data
+                    self._keep_buffers()  # recorded: the next replay reads what the step rebound
                     self.outputs = [v.data for v in values]
                 finally:
                     graph = _end_capture(self.stream)
@@ -153,6 +150,13 @@ class _Recorded:
             raise capture.NotCapturable(f"the step changes host state a replay would not: {changed}")
         self.graph = graph
 
+    def _keep_buffers(self):
+        """Copy the value of every variable rebound to a new array into its recorded buffer, and bind it back."""
+        for v, buf in zip(self.variables, self.buffers):
+            if v.data is not buf:
+                buf[...] = v.data
+                v.data = buf
+
     def defer_index_check(self, array, limit, message):
         for k, a in enumerate(self.inputs):
             if a is array:
@@ -172,10 +176,7 @@ class _Recorded:
             error = capture.index_range_error(flat[k], limit, message)
             if error is not None:
                 raise error
-        for v, buf in zip(self.variables, self.buffers):
-            if v.data is not buf:  # set by the user since (set_weights, load_weights): into the graph's buffer
-                buf[...] = v.data
-                v.data = buf
+        self._keep_buffers()  # values set since (set_weights, load_weights) go into the graph's buffers
         self.stream.wait_event(cupy.cuda.get_current_stream().record())
         with self.stream:
             for buf, a in zip(self.inputs, flat):

@@ -90,7 +90,7 @@ def _batches(name, sizes, seed=0):
             yield r.standard_normal((n, 12)).astype(np.float32), np.eye(4, dtype=np.float32)[r.integers(0, 4, n)]
 
 
-def _train_both(nn, graphs, monkeypatch, make, name, sizes, between=None):
+def _train_both(nn, monkeypatch, make, name, sizes, between=None):
     """The same model trained with graphs off and on: (eager results, eager model, graphed results, model)."""
     runs = []
     first = None
@@ -115,7 +115,7 @@ def _train_both(nn, graphs, monkeypatch, make, name, sizes, between=None):
 def test_replayed_steps_train_as_eager_steps(nn, monkeypatch, name):
     graphs = _accel(nn)
     make = _mlp if name == "mlp" else _sequence_model
-    eager, eager_model, replayed, model = _train_both(nn, graphs, monkeypatch, make, name, [8] * 7)
+    eager, eager_model, replayed, model = _train_both(nn, monkeypatch, make, name, [8] * 7)
     assert model._step_graphs.refused == {} and model._step_graphs.replays == 7 - graphs.WARMUP_STEPS
     np.testing.assert_allclose(replayed, eager, rtol=1e-5, atol=1e-6)
     for a, b in zip(model.get_weights(), eager_model.get_weights()):
@@ -125,13 +125,13 @@ def test_replayed_steps_train_as_eager_steps(nn, monkeypatch, name):
 
 @pytest.mark.gpu
 def test_replays_follow_set_weights_and_batch_shapes(nn, monkeypatch):
-    graphs = _accel(nn)
+    _accel(nn)
 
     def reset(step, model, first):
         if step == 5:  # a graph is replaying by now: the restored weights must reach it
             model.set_weights(first)
 
-    eager, eager_model, replayed, model = _train_both(nn, graphs, monkeypatch, _mlp, "mlp",
+    eager, eager_model, replayed, model = _train_both(nn, monkeypatch, _mlp, "mlp",
                                                       [8, 8, 8, 8, 8, 8, 5, 5, 5, 8], between=reset)
     np.testing.assert_allclose(replayed, eager, rtol=1e-5, atol=1e-6)
     for a, b in zip(model.get_weights(), eager_model.get_weights()):
