@@ -89,17 +89,33 @@ BLOCK_BYTES = 1 << 20
 def max_pool_argmax(xp, x, pool_size, strides, pads):
     out = output_shape(x.shape, pool_size, strides, pads)
     index = xp.empty(out, dtype=np.int64)
+    x_strides = _flat_strides(x.shape)
+    # flat index of every window's start within its batch item (spatial start, channel)
+    start_in_item = xp.arange(out[-1], dtype=np.int64)
+    for d in range(len(pool_size)):
+        start_in_item = start_in_item + _starts(xp, d, out[1:-1], strides, pads)[0] * x_strides[1 + d]
     per = max(1, BLOCK_BYTES // max(1, x[:1].nbytes))
     for start in range(0, x.shape[0], per):
         block = index[start:start + per]
-        block[...] = _first_max_offset(xp, x[start:start + per], pool_size, strides, pads)
-        # flat index into x: the window start's index plus the displacement of the chosen offset
-        _add_window_starts(xp, block, x.shape, start, pool_size, strides, pads)
+        # the displacement of each window's first maximum from its start (take with out=: NumPy's take into
+        # a fresh array is several times slower), plus the start's flat index
+        xp.take(_displacements(xp, x.shape, pool_size), _first_max_offset(xp, x[start:start + per], pool_size,
+                                                                         strides, pads), out=block)
+        block += start_in_item
+        block += (xp.arange(start, start + block.shape[0], dtype=np.int64) * x_strides[0]).reshape(
+            (-1,) + (1,) * (len(out) - 1))
     return index
 
 
+def _displacements(xp, shape, pool_size):
+    """The flat displacement in an array of ``shape`` of each window offset from the window's start."""
+    x_strides = _flat_strides(shape)
+    return xp.asarray([sum(o * x_strides[1 + d] for d, o in enumerate(offset)) for offset in _offsets(pool_size)],
+                      dtype=np.int64)
+
+
 def _first_max_offset(xp, x, pool_size, strides, pads):
-    """The displacement in x (flat, from the window's start) of every window's first maximum."""
+    """The offset number (row-major in the window) of every window's first maximum."""
     out_spatial = output_shape(x.shape, pool_size, strides, pads)[1:-1]
     xpad = _padded(xp, x, pads, -np.inf)
     views = [xpad[_at_offset(offset, strides, out_spatial)] for offset in _offsets(pool_size)]
@@ -126,26 +142,11 @@ def _first_max_offset(xp, x, pool_size, strides, pads):
             start = _starts(xp, d, out_spatial, strides, pads)
             first = first * k + (xp.maximum(start, 0) - start)
         arg = xp.maximum(arg, first)
-    x_strides = _flat_strides(x.shape)
-    displacement = xp.asarray([sum(o * x_strides[1 + d] for d, o in enumerate(offset))
-                               for offset in _offsets(pool_size)], dtype=np.int64)
-    return xp.take(displacement, arg)
+    return arg
 
 
 def _flat_strides(shape):
     return [int(np.prod(shape[i + 1:])) for i in range(len(shape))]
-
-
-def _add_window_starts(xp, index, shape, batch_start, pool_size, strides, pads):
-    """Add to ``index`` (a block of windows from batch item ``batch_start`` on) the flat index in an array of
-    ``shape`` of every window's start (batch, spatial start, channel)."""
-    x_strides = _flat_strides(shape)
-    out_spatial = index.shape[1:-1]
-    index += (xp.arange(index.shape[0], dtype=np.int64) + batch_start).reshape((-1,) + (1,) * (len(shape) - 1)) \
-        * x_strides[0]
-    index += xp.arange(index.shape[-1], dtype=np.int64)
-    for d in range(len(pool_size)):
-        index += _starts(xp, d, out_spatial, strides, pads) * x_strides[1 + d]
 
 
 @kernel("max_pool_gather")
