@@ -72,6 +72,11 @@ def _cols_by_group(cols, groups):
     """(N, OH, OW, kh, kw, C) -> (G, N*OH*OW, kh*kw*C/G): the im2col matrix of each group (one copy)."""
     n, oh, ow, kh, kw, c = cols.shape
     cg = c // groups
+    if cg == 1:
+        # One channel per group (a grayscale input, a depthwise convolution): copied tap-major, so that the
+        # copy runs along output rows rather than over the kw taps of one pixel (2x faster), and handed over
+        # transposed (BLAS reads either layout).
+        return cols.transpose(5, 3, 4, 0, 1, 2).reshape(groups, kh * kw, n * oh * ow).transpose(0, 2, 1)
     m = cols.reshape(n * oh * ow, kh * kw, groups, cg)
     return m.transpose(2, 0, 1, 3).reshape(groups, n * oh * ow, kh * kw * cg)
 
