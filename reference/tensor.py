@@ -7,7 +7,31 @@ from .implementation import implementation_of
 from .namespace import binds_impl
 
 
-class Tensor:
+class ArithmeticOperators:
+    """Python's arithmetic, matmul, abs and indexing operators as ops of ``nnspec.reference.ops``: on a
+    Tensor they compute (differentiably), on a KerasTensor they record a graph node (as Keras 2's
+    TensorFlow tensors built graph ops)."""
+
+    __slots__ = ()
+
+    def __add__(self, o): return _ops().add(self, o)
+    def __radd__(self, o): return _ops().add(o, self)
+    def __sub__(self, o): return _ops().subtract(self, o)
+    def __rsub__(self, o): return _ops().subtract(o, self)
+    def __mul__(self, o): return _ops().multiply(self, o)
+    def __rmul__(self, o): return _ops().multiply(o, self)
+    def __truediv__(self, o): return _ops().divide(self, o)
+    def __rtruediv__(self, o): return _ops().divide(o, self)
+    def __pow__(self, o): return _ops().power(self, o)
+    def __rpow__(self, o): return _ops().power(o, self)
+    def __matmul__(self, o): return _ops().matmul(self, o)
+    def __rmatmul__(self, o): return _ops().matmul(o, self)
+    def __neg__(self): return _ops().negative(self)
+    def __abs__(self): return _ops().abs(self)
+    def __getitem__(self, index): return _ops().getitem(self, index)
+
+
+class Tensor(ArithmeticOperators):
     """An immutable array (NumPy or CuPy) that ops can differentiate through.
 
     ``==`` and the other comparisons are elementwise and return boolean tensors; tensors hash by
@@ -77,22 +101,7 @@ class Tensor:
         return f"<{kind}{name} shape={self.shape} dtype={self.dtype.name} impl={self.impl.name}\n{self.numpy()!r}>"
 
     # -- operators (each is an op, so differentiable) -------------------------------------------
-    def __add__(self, o): return _ops().add(self, o)
-    def __radd__(self, o): return _ops().add(o, self)
-    def __sub__(self, o): return _ops().subtract(self, o)
-    def __rsub__(self, o): return _ops().subtract(o, self)
-    def __mul__(self, o): return _ops().multiply(self, o)
-    def __rmul__(self, o): return _ops().multiply(o, self)
-    def __truediv__(self, o): return _ops().divide(self, o)
-    def __rtruediv__(self, o): return _ops().divide(o, self)
-    def __pow__(self, o): return _ops().power(self, o)
-    def __rpow__(self, o): return _ops().power(o, self)
-    def __matmul__(self, o): return _ops().matmul(self, o)
-    def __rmatmul__(self, o): return _ops().matmul(o, self)
-    def __neg__(self): return _ops().negative(self)
     def __pos__(self): return self
-    def __abs__(self): return _ops().abs(self)
-    def __getitem__(self, index): return _ops().getitem(self, index)
     def __eq__(self, o): return _ops().equal(self, o)
     def __ne__(self, o): return _ops().not_equal(self, o)
     def __lt__(self, o): return _ops().less(self, o)

@@ -11,10 +11,12 @@ import numpy as np
 
 from ..layers.base import shape_str
 from ..ops.symbolic_dispatch import SYMBOLIC_TYPES
+from ..tensor import ArithmeticOperators
 
 
-class KerasTensor:
-    """A placeholder in a layer graph: shape, dtype and where it comes from."""
+class KerasTensor(ArithmeticOperators):
+    """A placeholder in a layer graph: shape, dtype and where it comes from; its operators record op
+    nodes (engine/symbolic.py)."""
 
     def __init__(self, shape, dtype, layer, node_index, tensor_index, impl, name=None):
         self.shape = tuple(shape)
@@ -38,34 +40,12 @@ class KerasTensor:
     def __bool__(self):
         raise TypeError("a KerasTensor is symbolic: it has no value to test (build a Model and call it on data)")
 
-    # Arithmetic and slicing record op nodes (engine/symbolic.py), as Keras 2's TensorFlow tensors built graph ops.
-    def __add__(self, o): return _ops().add(self, o)
-    def __radd__(self, o): return _ops().add(o, self)
-    def __sub__(self, o): return _ops().subtract(self, o)
-    def __rsub__(self, o): return _ops().subtract(o, self)
-    def __mul__(self, o): return _ops().multiply(self, o)
-    def __rmul__(self, o): return _ops().multiply(o, self)
-    def __truediv__(self, o): return _ops().divide(self, o)
-    def __rtruediv__(self, o): return _ops().divide(o, self)
-    def __pow__(self, o): return _ops().power(self, o)
-    def __rpow__(self, o): return _ops().power(o, self)
-    def __matmul__(self, o): return _ops().matmul(self, o)
-    def __rmatmul__(self, o): return _ops().matmul(o, self)
-    def __neg__(self): return _ops().negative(self)
-    def __abs__(self): return _ops().abs(self)
-    def __getitem__(self, index): return _ops().getitem(self, index)
-
     def __getattr__(self, name):
         # Tensor methods on a placeholder: say what to do instead of an AttributeError deep inside.
         if name in ("numpy", "data", "__array__"):
             raise TypeError(f"{self!r} is symbolic and holds no values: build a Model from it and call "
                             "model.predict(...) or the model on data")
         raise AttributeError(name)
-
-
-def _ops():
-    from .. import ops
-    return ops
 
 
 SYMBOLIC_TYPES.append(KerasTensor)
