@@ -1,4 +1,4 @@
-"""CUDA pooling kernels: max-pool argmax, its scatter, average pooling and its adjoint.
+"""CUDA pooling kernels: max-pool argmax (the values then gathered), its scatter, average pooling and its adjoint.
 
 Same geometry, index math and visiting order as ``nnspec.reference.kernels.pool`` (read that
 docstring first): channels_last, flat indices ``((n*H + h)*W + w)*C + c``, windows starting at
@@ -155,12 +155,12 @@ def _generic_rank(pool_size):
     return len(pool_size) not in (1, 2)
 
 
-def max_pool_argmax(xp, x, pool_size, strides, pads):
+def max_pool_with_argmax(xp, x, pool_size, strides, pads):
     if _generic_rank(pool_size):
-        return _generic.max_pool_argmax(xp, x, pool_size, strides, pads)
+        return _generic.max_pool_with_argmax(xp, x, pool_size, strides, pads)
     idx = cupy.empty(_generic.output_shape(x.shape, pool_size, strides, pads), dtype=cupy.int64)
     _max_pool_argmax(cupy.ascontiguousarray(x), *_geometry(x.shape, pool_size, strides, pads), idx)
-    return idx
+    return _generic.max_pool_gather(xp, x, idx, pool_size, strides, pads), idx
 
 
 def max_pool_scatter(xp, g, argmax, shape, pool_size, strides, pads):
@@ -189,7 +189,7 @@ def avg_pool_backward(xp, g, shape, pool_size, strides, pads):
 
 
 OVERRIDES = {
-    "max_pool_argmax": max_pool_argmax,
+    "max_pool_with_argmax": max_pool_with_argmax,
     "max_pool_scatter": max_pool_scatter,
     "avg_pool": avg_pool,
     "avg_pool_backward": avg_pool_backward,

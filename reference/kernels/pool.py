@@ -9,14 +9,15 @@ Every kernel is a short loop over the pool_size window offsets in row-major orde
 offset ``a`` of all windows form one strided slice of the (padded) input, so each step is a whole-
 array operation.
 
-* ``max_pool_argmax``: for every window the flat index into ``x`` (``((n*H + h)*W + w)*C + c``:
-  TensorFlow's ``max_pool_with_argmax`` index with the batch included) of its FIRST maximum in
-  row-major window order. The running maximum is replaced only by a strictly greater value, or by
-  the first NaN, which then stays (a NaN in a window is its maximum). Padded positions hold -inf,
-  which is never strictly greater than the running maximum, so padding never wins; a window whose
-  valid values are all -inf keeps its first valid position, where the scan starts.
-* ``max_pool_gather``: ``x`` at the argmax (the pooled values); ``max_pool_scatter``: its adjoint,
-  each window's gradient added at its argmax (windows that chose the same element sum).
+* ``max_pool_with_argmax``: the pooled values and, for every window, the flat index into ``x``
+  (``((n*H + h)*W + w)*C + c``: TensorFlow's ``max_pool_with_argmax`` index with the batch included)
+  of its FIRST maximum in row-major window order; the values are ``x`` at that index. The running
+  maximum is replaced only by a strictly greater value, or by the first NaN, which then stays (a NaN
+  in a window is its maximum). Padded positions hold -inf, which is never strictly greater than the
+  running maximum, so padding never wins; a window whose valid values are all -inf keeps its first
+  valid position, where the scan starts.
+* ``max_pool_gather``: ``x`` at the argmax; ``max_pool_scatter``: its adjoint, each window's
+  gradient added at its argmax (windows that chose the same element sum).
 * ``avg_pool``: the sum of the window's valid elements divided by their number: padding is
   excluded from the average (TensorFlow's ``avg_pool``), so a 'same' edge window divides by less
   than the pool size. ``avg_pool_backward``: the adjoint, g / count spread over each window's
@@ -85,26 +86,28 @@ def _count(xp, shape, pool_size, strides, pads, dtype):
 BLOCK_BYTES = 1 << 20
 
 
-@kernel("max_pool_argmax")
-def max_pool_argmax(xp, x, pool_size, strides, pads):
+@kernel("max_pool_with_argmax")
+def max_pool_with_argmax(xp, x, pool_size, strides, pads):
+    """(the pooled values, the argmax): every window's flat index into x of its first maximum, and x there."""
     out = output_shape(x.shape, pool_size, strides, pads)
-    index = xp.empty(out, dtype=np.int64)
+    values, index = xp.empty(out, dtype=x.dtype), xp.empty(out, dtype=np.int64)
     x_strides = _flat_strides(x.shape)
-    # flat index of every window's start within its batch item (spatial start, channel)
-    start_in_item = xp.arange(out[-1], dtype=np.int64)
-    for d in range(len(pool_size)):
-        start_in_item = start_in_item + _starts(xp, d, out[1:-1], strides, pads)[0] * x_strides[1 + d]
     per = max(1, BLOCK_BYTES // max(1, x[:1].nbytes))
+    # flat index of every window's start from the start of a run of ``per`` batch items (spatial start, channel)
+    start_in_run = xp.arange(out[-1], dtype=np.int64) + (xp.arange(min(per, out[0]), dtype=np.int64)
+                                                         * x_strides[0]).reshape((-1,) + (1,) * (len(out) - 1))
+    for d in range(len(pool_size)):
+        start_in_run = start_in_run + _starts(xp, d, out[1:-1], strides, pads) * x_strides[1 + d]
+    displacements = _displacements(xp, x.shape, pool_size)
     for start in range(0, x.shape[0], per):
-        block = index[start:start + per]
-        # the displacement of each window's first maximum from its start (take with out=: NumPy's take into
-        # a fresh array is several times slower), plus the start's flat index
-        xp.take(_displacements(xp, x.shape, pool_size), _first_max_offset(xp, x[start:start + per], pool_size,
-                                                                         strides, pads), out=block)
-        block += start_in_item
-        block += (xp.arange(start, start + block.shape[0], dtype=np.int64) * x_strides[0]).reshape(
-            (-1,) + (1,) * (len(out) - 1))
-    return index
+        run, block = x[start:start + per], index[start:start + per]
+        # the displacement of each window's first maximum from its start, plus the start: the index in the
+        # run, where the values are taken while the run is in cache; then the index in x
+        xp.take(displacements, _first_max_offset(xp, run, pool_size, strides, pads), out=block)
+        block += start_in_run[:block.shape[0]]
+        xp.take(run.reshape(-1), block, out=values[start:start + per])
+        block += start * x_strides[0]
+    return values, index
 
 
 def _displacements(xp, shape, pool_size):

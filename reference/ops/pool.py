@@ -1,8 +1,8 @@
 """Pooling, padding, cropping and upsampling ops over channels_last tensors, and their VJPs.
 
-Max pooling is a gather: ``max_pool_argmax`` (not differentiable) finds the flat index of every
-window's first maximum in row-major window order, and the pooled output is ``x`` gathered there.
-The gather's VJP is a scatter to the argmax and the scatter's VJP is the gather again, so
+Max pooling is a gather: ``max_pool_with_argmax`` finds the flat index of every window's first
+maximum in row-major window order and returns ``x`` gathered there (in the same pass, while the
+input is in cache). Its VJP is a scatter to the argmax and the scatter's VJP is a gather, so
 gradients of every order work, and a tie always sends the whole gradient to the first maximum
 (DESIGN §4; TensorFlow's CPU kernel does the same, cuDNN may not). Padded positions never win.
 
@@ -24,11 +24,12 @@ __all__ = [
 import numpy as np
 
 from .. import config
+from ..tensor import Tensor
 from . import elementwise as E
 from . import index as I
 from . import reduce as R
 from . import shape as S
-from .core import apply, as_tensor, tensors
+from .core import apply, apply_saving, as_tensor, tensors
 
 # -- geometry (Keras conv_utils, TensorFlow's 'SAME') ----------------------------------------------
 
@@ -106,8 +107,12 @@ def _geom(node):
 # -- max pooling: a gather at the argmax ---------------------------------------------------------------
 
 def _max_pool(x, geom):
-    argmax = apply("max_pool_argmax", [x], None, **geom)  # integer indices: no gradient
-    return _gather(x, argmax, geom)
+    (values,) = apply_saving("max_pool_with_argmax", [x], _max_pool_vjp, 1, **geom)
+    return values
+
+
+def _max_pool_vjp(n, g, _):
+    return (_scatter(g, Tensor(n.saved[1]), n.inputs[0].shape, _geom(n)),)
 
 
 def _gather(x, argmax, geom):
