@@ -32,13 +32,14 @@ def test_matmul_forward(benchmark, nn, rounds, shape):
     benchmark.group = "matmul"
     a, b = _matmul_inputs(shape)
     ta, tb = nn.constant(a), nn.constant(b)
-    out = run(benchmark, nn, rounds, lambda: nn.ops.matmul(ta, tb))
-    assert_close(nn, out, a.astype(np.float64) @ b.astype(np.float64), "matmul")
 
     def torch_fn(torch, device):
         xa, xb = to_torch(torch, device, a), to_torch(torch, device, b)
         return lambda: torch.matmul(xa, xb)
-    record(benchmark, nn, rounds, _matmul_flops(shape), "GFLOP/s", torch_fn)
+
+    out = run(benchmark, nn, rounds, lambda: nn.ops.matmul(ta, tb), torch_fn)
+    assert_close(nn, out, a.astype(np.float64) @ b.astype(np.float64), "matmul")
+    record(benchmark, nn, _matmul_flops(shape), "GFLOP/s")
 
 
 @pytest.mark.parametrize("shape", MATMUL_SHAPES, ids=shape_id)
@@ -52,16 +53,16 @@ def test_matmul_forward_backward(benchmark, nn, rounds, shape):
             loss = nn.ops.sum(nn.ops.matmul(va, vb))
         return tape.gradient(loss, [va, vb])
 
-    ga, gb = run(benchmark, nn, rounds, step)
-    # d sum(a @ b) / d a[i, m, k] = sum_n b[i, k, n];  d / d b[i, k, n] = sum_m a[i, m, k].
-    assert_close(nn, ga, np.broadcast_to(b.sum(axis=2, dtype=np.float64)[:, None, :], a.shape), "d/da")
-    assert_close(nn, gb, np.broadcast_to(a.sum(axis=1, dtype=np.float64)[:, :, None], b.shape), "d/db")
-
     def torch_fn(torch, device):
         xa, xb = to_torch(torch, device, a, True), to_torch(torch, device, b, True)
         return lambda: torch.autograd.grad(torch.sum(torch.matmul(xa, xb)), (xa, xb))
+
+    ga, gb = run(benchmark, nn, rounds, step, torch_fn)
+    # d sum(a @ b) / d a[i, m, k] = sum_n b[i, k, n];  d / d b[i, k, n] = sum_m a[i, m, k].
+    assert_close(nn, ga, np.broadcast_to(b.sum(axis=2, dtype=np.float64)[:, None, :], a.shape), "d/da")
+    assert_close(nn, gb, np.broadcast_to(a.sum(axis=1, dtype=np.float64)[:, :, None], b.shape), "d/db")
     # Backward is two more matmuls of the forward's size: 3x the forward's flops.
-    record(benchmark, nn, rounds, 3 * _matmul_flops(shape), "GFLOP/s", torch_fn)
+    record(benchmark, nn, 3 * _matmul_flops(shape), "GFLOP/s")
 
 
 # -- reductions over the last axis ----------------------------------------------------------------
@@ -101,13 +102,14 @@ def test_reduce_forward(benchmark, nn, rounds, op):
     x = _reduce_input()
     tx = nn.constant(x)
     fn = getattr(nn.ops, op)
-    out = run(benchmark, nn, rounds, lambda: fn(tx, axis=-1))
-    assert_close(nn, out, REDUCTIONS[op][0](x.astype(np.float64)), op)
 
     def torch_fn(torch, device):
         xt, tfn = to_torch(torch, device, x), getattr(torch, op)
         return lambda: tfn(xt, -1)
-    record(benchmark, nn, rounds, _reduce_bytes(False, op), "GB/s", torch_fn)
+
+    out = run(benchmark, nn, rounds, lambda: fn(tx, axis=-1), torch_fn)
+    assert_close(nn, out, REDUCTIONS[op][0](x.astype(np.float64)), op)
+    record(benchmark, nn, _reduce_bytes(False, op), "GB/s")
 
 
 @pytest.mark.parametrize("op", list(REDUCTIONS))
@@ -122,9 +124,6 @@ def test_reduce_forward_backward(benchmark, nn, rounds, op):
             y = fn(vx, axis=-1)
         return tape.gradient(y, vx)  # a non-scalar target is summed (seed of ones), as in TF
 
-    gx = run(benchmark, nn, rounds, step)
-    assert_close(nn, gx, REDUCTIONS[op][1](x.astype(np.float64)), f"d {op} / dx")
-
     def torch_fn(torch, device):
         xt, tfn = to_torch(torch, device, x, True), getattr(torch, op)
 
@@ -132,4 +131,7 @@ def test_reduce_forward_backward(benchmark, nn, rounds, op):
             y = tfn(xt, -1)
             return torch.autograd.grad(y, xt, torch.ones_like(y))
         return step_torch
-    record(benchmark, nn, rounds, _reduce_bytes(True, op), "GB/s", torch_fn)
+
+    gx = run(benchmark, nn, rounds, step, torch_fn)
+    assert_close(nn, gx, REDUCTIONS[op][1](x.astype(np.float64)), f"d {op} / dx")
+    record(benchmark, nn, _reduce_bytes(True, op), "GB/s")

@@ -25,18 +25,19 @@ def test_dense_forward_backward(benchmark, nn, rounds, shape):
         with nn.GradientTape() as tape:
             loss = nn.ops.sum(layer(xt))
         return tape.gradient(loss, layer.trainable_weights)[0]
-    gw = run(benchmark, nn, rounds, step)
-    y = layer(xt)
-    assert_close(nn, y, np.maximum(x.astype(np.float64) @ w + b, 0.0), "dense output")
-    # the relu mask of the output computed: an entry within rounding of 0 may fall either side in float32
-    # (about one in a million here), and its flip would move a whole row of x into the check
-    assert_close(nn, gw, x.astype(np.float64).T @ (y.numpy() > 0).astype(np.float64), "dense kernel gradient")
 
     def torch_fn(torch, device):
         tx, tw = to_torch(torch, device, x), to_torch(torch, device, w, requires_grad=True)
         tb = to_torch(torch, device, b, requires_grad=True)
         return lambda: torch.autograd.grad(torch.relu(tx @ tw + tb).sum(), [tw, tb])
-    record(benchmark, nn, rounds, 3 * 2 * n * d * u, "GFLOP/s", torch_fn)
+
+    gw = run(benchmark, nn, rounds, step, torch_fn)
+    y = layer(xt)
+    assert_close(nn, y, np.maximum(x.astype(np.float64) @ w + b, 0.0), "dense output")
+    # the relu mask of the output computed: an entry within rounding of 0 may fall either side in float32
+    # (about one in a million here), and its flip would move a whole row of x into the check
+    assert_close(nn, gw, x.astype(np.float64).T @ (y.numpy() > 0).astype(np.float64), "dense kernel gradient")
+    record(benchmark, nn, 3 * 2 * n * d * u, "GFLOP/s")
 
 
 def _expected_after(name, p0, g0, steps, lr=1e-3, eps=1e-7):
@@ -62,11 +63,6 @@ def test_optimizer_update_10m(benchmark, nn, rounds, name):
     var, grad = nn.Variable(p0), nn.constant(g0)
     opt = nn.optimizers.get(name)
     opt.build([var])  # slots exist before the timing starts
-    run(benchmark, nn, rounds, lambda: opt.apply_gradients([(grad, var)]))
-    steps = int(opt.iterations.numpy())
-    sample = slice(0, PARAMS, 997)  # the recurrence on a strided sample keeps the check fast
-    assert_close(nn, nn.constant(var.numpy()[sample]), _expected_after(name, p0[sample], g0[sample], steps),
-                 f"{name} parameters after {steps} steps")
 
     def torch_fn(torch, device):
         tp = to_torch(torch, device, p0.copy(), requires_grad=True)
@@ -74,9 +70,15 @@ def test_optimizer_update_10m(benchmark, nn, rounds, name):
         topt = torch.optim.Adam([tp], lr=1e-3, eps=1e-7) if name == "adam" else \
             torch.optim.RMSprop([tp], lr=1e-3, alpha=0.9, eps=1e-7)
         return topt.step
+
+    run(benchmark, nn, rounds, lambda: opt.apply_gradients([(grad, var)]), torch_fn)
+    steps = int(opt.iterations.numpy())
+    sample = slice(0, PARAMS, 997)  # the recurrence on a strided sample keeps the check fast
+    assert_close(nn, nn.constant(var.numpy()[sample]), _expected_after(name, p0[sample], g0[sample], steps),
+                 f"{name} parameters after {steps} steps")
     # bytes: read param, grad and the slots (two for Adam, one for RMSprop), write param and slots
     slots = 2 if name == "adam" else 1
-    record(benchmark, nn, rounds, (2 + 2 * slots + 1) * PARAMS * FLOAT32, "GB/s", torch_fn)
+    record(benchmark, nn, (2 + 2 * slots + 1) * PARAMS * FLOAT32, "GB/s")
 
 
 @pytest.mark.parametrize("shape", CE, ids=lambda s: "x".join(map(str, s)))
@@ -93,14 +95,15 @@ def test_softmax_crossentropy_forward_backward(benchmark, nn, rounds, shape):
         with nn.GradientTape() as tape:
             loss = nn.ops.mean(nn.losses.categorical_crossentropy(y, v, from_logits=True))
         return tape.gradient(loss, v)
-    g = run(benchmark, nn, rounds, step)
-    z = logits.astype(np.float64)
-    p = np.exp(z - z.max(1, keepdims=True))
-    p /= p.sum(1, keepdims=True)
-    assert_close(nn, g, (p - onehot) / n, "softmax-crossentropy gradient")
 
     def torch_fn(torch, device):
         tl = to_torch(torch, device, logits, requires_grad=True)
         tlab = torch.from_numpy(labels).to(device)
         return lambda: torch.autograd.grad(torch.nn.functional.cross_entropy(tl, tlab), [tl])
-    record(benchmark, nn, rounds, 3 * n * c * FLOAT32, "GB/s", torch_fn)
+
+    g = run(benchmark, nn, rounds, step, torch_fn)
+    z = logits.astype(np.float64)
+    p = np.exp(z - z.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    assert_close(nn, g, (p - onehot) / n, "softmax-crossentropy gradient")
+    record(benchmark, nn, 3 * n * c * FLOAT32, "GB/s")

@@ -105,17 +105,18 @@ def test_recurrent_forward_backward(benchmark, nn, rounds, kind, units):
             out = layer(xv)
             loss = nn.ops.sum(out)
         return [out] + tape.gradient(loss, sources)
-    got = run(benchmark, nn, rounds, step)
-    reference = lstm_forward_backward if kind == "lstm" else gru_forward_backward
-    want = reference(x.astype(np.float64), *[w.astype(np.float64) for w in layer.get_weights()])
-    for g, w, what in zip(got, want, ["outputs", "d/dx", "d/dkernel", "d/drecurrent_kernel", "d/dbias"]):
-        assert_close(nn, g, w, f"{kind} {what}")
 
     def torch_fn(torch, device):
         module = (torch.nn.LSTM if kind == "lstm" else torch.nn.GRU)(units, units, batch_first=True).to(device)
         tx = to_torch(torch, device, x, requires_grad=True)
         params = [tx] + list(module.parameters())
         return lambda: torch.autograd.grad(module(tx)[0].sum(), params)
+
+    got = run(benchmark, nn, rounds, step, torch_fn)
+    reference = lstm_forward_backward if kind == "lstm" else gru_forward_backward
+    want = reference(x.astype(np.float64), *[w.astype(np.float64) for w in layer.get_weights()])
+    for g, w, what in zip(got, want, ["outputs", "d/dx", "d/dkernel", "d/drecurrent_kernel", "d/dbias"]):
+        assert_close(nn, g, w, f"{kind} {what}")
     gates = GATES[kind]
     # matmuls: forward 2*B*T*(d + u)*G*u flops, backward twice that
-    record(benchmark, nn, rounds, 3 * 2 * BATCH * STEPS * (2 * units) * gates * units, "GFLOP/s", torch_fn)
+    record(benchmark, nn, 3 * 2 * BATCH * STEPS * (2 * units) * gates * units, "GFLOP/s")

@@ -129,6 +129,6 @@ def test_training_step(benchmark, nn, rounds, name, batch):
     first = float(out[0] if isinstance(out, list) else out)  # [loss, acc] with the book's metrics
     assert abs(first - want) <= 1e-3 * max(1.0, abs(want)), f"{name}: first step loss {first}, expected {want}"
 
-    run(benchmark, nn, rounds, lambda: model.train_on_batch(x, y))
-    record(benchmark, nn, rounds, batch, "samples/s", lambda torch, device: _torch_step(torch, device, name, x, y),
-           scale=1.0)
+    run(benchmark, nn, rounds, lambda: model.train_on_batch(x, y),
+        lambda torch, device: _torch_step(torch, device, name, x, y))
+    record(benchmark, nn, batch, "samples/s", scale=1.0)
