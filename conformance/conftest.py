@@ -8,6 +8,7 @@
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -72,6 +73,21 @@ def nn(pytestconfig):
     if reason is not None:
         pytest.skip(reason)
     return module
+
+
+@pytest.fixture
+def fresh_session(nn):
+    """A cleared Keras session before and after the test (auto names start at _1, as in the books' summaries);
+    a module asks for it with ``pytestmark = pytest.mark.usefixtures("fresh_session")``."""
+    nn.backend.clear_session()
+    yield
+    nn.backend.clear_session()
+
+
+@pytest.fixture
+def fresh_seeded_session(fresh_session):
+    """``fresh_session`` with NumPy's global seed at 0 (the initializers draw from it)."""
+    np.random.seed(0)
 
 
 @pytest.fixture(scope="session")

@@ -58,12 +58,7 @@ def vgg16_base_150(nn):
     return _fresh_build(nn, "VGG16", include_top=False, input_shape=(150, 150, 3))
 
 
-@pytest.fixture(autouse=True)
-def fresh(nn):
-    nn.backend.clear_session()
-    np.random.seed(0)
-    yield
-    nn.backend.clear_session()
+pytestmark = pytest.mark.usefixtures("fresh_seeded_session")
 
 
 def _counts(model):

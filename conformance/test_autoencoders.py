@@ -32,12 +32,7 @@ TINY = dict(input_dim=(8, 8, 1), encoder_conv_filters=[4, 8], encoder_conv_kerne
             decoder_conv_t_strides=[2, 1], z_dim=2)
 
 
-@pytest.fixture(autouse=True)
-def fresh(nn):
-    nn.backend.clear_session()
-    np.random.seed(0)
-    yield
-    nn.backend.clear_session()
+pytestmark = pytest.mark.usefixtures("fresh_seeded_session")
 
 
 # -- reading tables: the book's (tabs, cut cells) and ours (Keras' fixed columns) -------------------------------

@@ -18,12 +18,7 @@ from nnspec.zoo import recipes
 ENTRIES = {e.name: e for e in cg.CHOLLET_GENERATIVE_ENTRIES}
 
 
-@pytest.fixture(autouse=True)
-def fresh(nn):
-    nn.backend.clear_session()
-    np.random.seed(0)
-    yield
-    nn.backend.clear_session()
+pytestmark = pytest.mark.usefixtures("fresh_seeded_session")
 
 
 

@@ -19,11 +19,7 @@ needs_scipy = pytest.mark.skipif(not HAS_SCIPY, reason="SciPy is not installed: 
                                                        "fmin_l_bfgs_b oracle is unavailable (pip install scipy)")
 
 
-@pytest.fixture(autouse=True)
-def fresh(nn):
-    nn.backend.clear_session()
-    yield
-    nn.backend.clear_session()
+pytestmark = pytest.mark.usefixtures("fresh_session")
 
 
 def _sklearn_image(name, size=None):

@@ -47,12 +47,7 @@ GP_CHECK = dict(TINY_GP, input_dim=(4, 4, 1), critic_conv_filters=[2], critic_co
                 generator_conv_filters=[1], generator_conv_kernel_size=[3], generator_conv_strides=[1], z_dim=3)
 
 
-@pytest.fixture(autouse=True)
-def fresh(nn):
-    nn.backend.clear_session()
-    np.random.seed(0)
-    yield
-    nn.backend.clear_session()
+pytestmark = pytest.mark.usefixtures("fresh_seeded_session")
 
 
 @pytest.fixture

@@ -4,11 +4,7 @@ masking, refused by the others, and applied to the loss."""
 import numpy as np
 import pytest
 
-
-@pytest.fixture(autouse=True)
-def fresh(nn):
-    nn.backend.clear_session()
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_session")
 
 
 def test_embedding_mask_zero_and_masking_masks(nn):

@@ -7,13 +7,7 @@ linear model, the weighted objective), never by the implementation under test.
 import numpy as np
 import pytest
 
-
-@pytest.fixture(autouse=True)
-def fresh(nn):
-    nn.backend.clear_session()
-    np.random.seed(0)
-    yield
-    nn.backend.clear_session()
+pytestmark = pytest.mark.usefixtures("fresh_seeded_session")
 
 
 def lines_of(model):

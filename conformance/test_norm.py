@@ -14,12 +14,7 @@ backend, conventions/norm.md):
 import numpy as np
 import pytest
 
-
-@pytest.fixture(autouse=True)
-def fresh(nn):
-    nn.backend.clear_session()
-    yield
-    nn.backend.clear_session()
+pytestmark = pytest.mark.usefixtures("fresh_session")
 
 
 @pytest.fixture

@@ -14,11 +14,7 @@ from cases.layers_rnn import hard_sigmoid, sigmoid
 RTOL = 2e-5  # float32 layers against float64 NumPy over a few steps
 
 
-@pytest.fixture(autouse=True)
-def fresh(nn):
-    nn.backend.clear_session()
-    yield
-    nn.backend.clear_session()
+pytestmark = pytest.mark.usefixtures("fresh_session")
 
 
 def rng(seed=0):

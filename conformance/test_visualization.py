@@ -6,12 +6,7 @@ import pytest
 
 from nnspec.zoo import visualization as vis
 
-
-@pytest.fixture(autouse=True)
-def fresh(nn):
-    nn.backend.clear_session()
-    yield
-    nn.backend.clear_session()
+pytestmark = pytest.mark.usefixtures("fresh_session")
 
 
 def _sklearn_image(name="china.jpg", size=None):

@@ -28,14 +28,7 @@ from harness.zoo import (
 from nnspec import cli, zoo
 from nnspec.zoo import recipes
 
-
-# every test in a fresh session; test_zoo_convnets and test_zoo_sequences import this fixture too
-@pytest.fixture(autouse=True)
-def fresh(nn):
-    nn.backend.clear_session()
-    np.random.seed(0)
-    yield
-    nn.backend.clear_session()
+pytestmark = pytest.mark.usefixtures("fresh_seeded_session")
 
 
 # -- the books' printed tables, verbatim from the notes ---------------------------------------------------------

@@ -28,10 +28,11 @@ from harness.zoo import (
     assert_rows_and_totals,
     summary_lines,
 )
-from test_zoo import fresh  # noqa: F401 (test_zoo's autouse fixture: every test in a fresh session)
 
 from nnspec import cli, zoo
 from nnspec.zoo import convnets, recipes
+
+pytestmark = pytest.mark.usefixtures("fresh_seeded_session")
 
 CONVNETS = list(convnets.ENTRIES)
 VGG16 = [n for n in CONVNETS if n.startswith("vgg16_") and n != "vgg16_features_classifier"]

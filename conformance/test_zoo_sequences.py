@@ -26,10 +26,11 @@ from harness.zoo import (
     missing_data_error,
     summary_lines,
 )
-from test_zoo import fresh  # noqa: F401 (test_zoo's autouse fixture: every test in a fresh session)
 
 from nnspec import cli, zoo
 from nnspec.zoo import glove, recipes, sequence_recipes, sequences, textgen, timeseries
+
+pytestmark = pytest.mark.usefixtures("fresh_seeded_session")
 
 SEQUENCES = list(sequences.ENTRIES)
 WITH_RECIPE = [n for n in SEQUENCES if zoo.get(n).recipe]
