@@ -109,4 +109,3 @@ def time_torch(torch, device, fn, runs):
 
 def to_torch(torch, device, array, requires_grad=False):
     return torch.from_numpy(array).to(device).requires_grad_(requires_grad)
-

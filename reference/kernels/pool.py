@@ -98,7 +98,7 @@ def max_pool_with_argmax(xp, x, pool_size, strides, pads):
                                                          * x_strides[0]).reshape((-1,) + (1,) * (len(out) - 1))
     for d in range(len(pool_size)):
         start_in_run = start_in_run + _starts(xp, d, out[1:-1], strides, pads) * x_strides[1 + d]
-    displacements = _displacements(xp, x.shape, pool_size)
+    displacements = _displacements(xp, x_strides, pool_size)
     for start in range(0, x.shape[0], per):
         run, block = x[start:start + per], index[start:start + per]
         # the displacement of each window's first maximum from its start, plus the start: the index in the
@@ -110,9 +110,9 @@ def max_pool_with_argmax(xp, x, pool_size, strides, pads):
     return values, index
 
 
-def _displacements(xp, shape, pool_size):
-    """The flat displacement in an array of ``shape`` of each window offset from the window's start."""
-    x_strides = _flat_strides(shape)
+def _displacements(xp, x_strides, pool_size):
+    """The flat displacement (in an array of flat strides ``x_strides``) of each window offset from the
+    window's start."""
     return xp.asarray([sum(o * x_strides[1 + d] for d, o in enumerate(offset)) for offset in _offsets(pool_size)],
                       dtype=np.int64)
 
