@@ -119,6 +119,42 @@ def test_where_is_numpy_where_bit_for_bit(nn, shapes, dtype, zero, seed):
     np.testing.assert_array_equal(got.view(f"u{want.itemsize}"), want.view(f"u{want.itemsize}"))
 
 
+def _with_specials(rng, shape, dtype):
+    """Random values of ``shape`` with NaN (a payload), -0.0, +-inf and (floats) the smallest subnormal among them."""
+    if dtype[0] != "f":
+        return rng.integers(-9, 10, shape).astype(dtype)
+    special = np.array([np.nan, -0.0, 0.0, np.inf, -np.inf, 0.2, 1.0, np.finfo(dtype).smallest_subnormal,
+                        -np.finfo(dtype).smallest_subnormal], dtype=dtype)
+    a = np.where(rng.random(shape) < 0.3, rng.choice(special, shape), rng.standard_normal(shape) * 2).astype(dtype)
+    if a.size:
+        a.reshape(-1)[0] = np.frombuffer(np.array([0x7e01, 0x7fc00001, 0x7ff0000000000001][
+            {2: 0, 4: 1, 8: 2}[a.itemsize]], dtype=f"u{a.itemsize}").tobytes(), dtype)[0]
+    return a
+
+
+def _view(a, layout):
+    return {"contiguous": a, "transposed": a.T, "strided": a[..., ::2] if a.ndim else a}[layout]
+
+
+@pytest.mark.parametrize("shape", [(), (0, 5), (7,), (40, 3001), (200_003,), (3, 70_000), (2, 3, 40_000)])
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "strided"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int32"])
+def test_extremum_with_a_scalar_is_numpy_with_a_scalar(nn, shape, layout, dtype):
+    """maximum and minimum against a scalar, relu and clip (the reference runs NumPy against blocks of the
+    constant: its SIMD loops do not take a scalar) give NumPy's maximum/minimum with the scalar, bit for bit
+    (NaN payloads, subnormals), zeros up to sign; on arrays spanning several blocks, transposed or strided."""
+    a = _view(_with_specials(np.random.default_rng(len(shape)), shape, dtype), layout)
+    x = nn.constant(a)
+    got_want = [(nn.ops.maximum(x, 0.2), np.maximum(a, 0.2)), (nn.ops.minimum(x, 1), np.minimum(a, 1)),
+                (nn.ops.relu(x), np.maximum(a, 0)), (nn.ops.clip(x, 0, 1), np.minimum(np.maximum(a, 0), 1))]
+    for got, want in got_want:
+        got = got.numpy()
+        assert got.shape == want.shape and got.dtype == want.dtype
+        bits = f"u{want.itemsize}"
+        np.testing.assert_array_equal(np.where(want == 0, 0, got.view(bits)), np.where(want == 0, 0, want.view(bits)))
+        np.testing.assert_array_equal(got, want)
+
+
 @given(shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), index_shape=hnp.array_shapes(min_dims=0,
        max_dims=2, min_side=0, max_side=5), data=st.data())
 def test_take_gradient_adds_repeated_indices(nn, shape, index_shape, data):
