@@ -155,6 +155,29 @@ def test_extremum_with_a_scalar_is_numpy_with_a_scalar(nn, shape, layout, dtype)
         np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.parametrize("shape, small", [((600, 20, 32), (32,)), ((600, 20, 32), (20, 32)), ((9000, 30), (1, 30)),
+                                          ((7, 5), (5,)), ((3, 70_000), (70_000,))])
+@pytest.mark.parametrize("layout", ["contiguous", "strided"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_binary_with_a_repeated_vector_is_numpy(nn, shape, small, layout, dtype):
+    """add, subtract, multiply, divide, maximum and minimum of an array and a vector repeated over its leading
+    axes (a bias; the reference runs NumPy against a block of repeats), either side: NumPy's own broadcast, bit for
+    bit (NaN payloads, -0.0, infinities)."""
+    rng = np.random.default_rng(sum(shape))
+    a = _with_specials(rng, shape, dtype)
+    a = a[..., ::2] if layout == "strided" else a
+    v = _with_specials(rng, small[:-1] + (a.shape[-1],), dtype)
+    x, c = nn.constant(a), nn.constant(v)
+    for op in ["add", "subtract", "multiply", "divide", "maximum", "minimum"]:
+        with np.errstate(all="ignore"):  # inf - inf, 0 / 0: the values are the point here, not the warnings
+            f, g = getattr(nn.ops, op), getattr(np, op)
+            pairs = [(f(x, c), g(a, v)), (f(c, x), g(v, a))]
+        for got, want in pairs:
+            got = got.numpy()
+            assert got.shape == want.shape and got.dtype == want.dtype, op
+            np.testing.assert_array_equal(got.view(f"u{want.itemsize}"), want.view(f"u{want.itemsize}"), err_msg=op)
+
+
 @given(shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), index_shape=hnp.array_shapes(min_dims=0,
        max_dims=2, min_side=0, max_side=5), data=st.data())
 def test_take_gradient_adds_repeated_indices(nn, shape, index_shape, data):

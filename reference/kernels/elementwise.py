@@ -1,7 +1,7 @@
 """Elementwise kernels with NumPy broadcasting.
 
 Most are one NumPy ufunc each and are registered from the table below; the ones with a formula of
-their own (where, sigmoid, relu, maximum and minimum against a scalar) are written out.
+their own (where, sigmoid, relu, binary operations against a repeated scalar or vector) are written out.
 """
 
 import functools
@@ -14,7 +14,6 @@ from . import kernel
 # op name -> the array-module function that is its kernel (NumPy and CuPy share these names)
 UFUNCS = {
     # arithmetic
-    "add": "add", "subtract": "subtract", "multiply": "multiply", "divide": "true_divide",
     "negative": "negative", "power": "power", "square": "square", "sqrt": "sqrt", "exp": "exp",
     "log": "log", "abs": "abs", "sign": "sign", "tanh": "tanh",
     # comparisons and logic: boolean results, never differentiated
@@ -35,50 +34,78 @@ for _op, _fname in UFUNCS.items():
     kernel(_op)(_ufunc_kernel(_fname))
 
 
-# NumPy (2.x) runs maximum and minimum against a scalar (a 0-d or stride-0 operand) one element at a time,
-# 3-4x slower than against an array, where its SIMD loops apply. A block of the constant stands in for the
-# scalar: the same ufunc on the same values, so the same results bit for bit (NaN, -0.0), at array speed.
-CONSTANT_BLOCK = 1 << 16
+# Two broadcasts fall off NumPy's fast loops: maximum/minimum against a scalar (NumPy 2.x vectorizes them only
+# between two arrays: 3-4x slower) and any operation against a short vector repeated over leading axes (a bias:
+# the inner loop runs over one row of a few dozen elements at a time). Both run here over runs of the large
+# operand's leading axis against a block that repeats the small one: the same ufunc on the same values, so the
+# same results bit for bit (NaN payloads, -0.0), at the speed of two arrays.
+BLOCK_ELEMENTS = 1 << 16
+VECTOR_ELEMENTS = 1024  # a repeated vector up to this size, against a large operand of 2 blocks or more
 
 
 @functools.lru_cache(maxsize=16)  # bounded: a clip bound that changes every step must not pile up blocks
 def _constant_block(dtype, value_bytes):
-    """A read-only array of CONSTANT_BLOCK copies of the scalar of ``dtype`` with these bytes."""
-    block = np.full(CONSTANT_BLOCK, np.frombuffer(value_bytes, dtype=dtype)[0])
+    """A read-only array of BLOCK_ELEMENTS copies of the scalar of ``dtype`` with these bytes."""
+    block = np.full(BLOCK_ELEMENTS, np.frombuffer(value_bytes, dtype=dtype)[0])
     block.flags.writeable = False
     return block
 
 
-def against_constant(xp, fname, x, value, out=None):
-    """``xp.<fname>(x, value, out=out)`` for ``fname`` maximum or minimum and a scalar ``value`` (a Python
-    number or a 0-d array) of x's dtype, as NEP 50 takes a Python number; with NumPy, over runs of x's leading
-    axis against a block of the constant. Other array modules get the call as it is."""
+def _repeated_block(small, shape):
+    """``small`` repeated to ``shape`` (a run of the large operand) as a contiguous array."""
+    if small.ndim == 0:
+        return _constant_block(small.dtype, small.tobytes())[:math.prod(shape)].reshape(shape)
+    block = np.empty(shape, dtype=small.dtype)
+    block[...] = small
+    return block
+
+
+def against_repeated(xp, fname, x, small, out=None, small_first=False):
+    """``xp.<fname>(x, small, out=out)``, or ``(small, x)`` with ``small_first``: ``small`` a Python number, or
+    an array of x's dtype whose shape is a suffix of x.shape[1:], repeated over x's leading axes (a scalar taken
+    in x's dtype, as NEP 50 takes a Python number). Other array modules get the call as it is."""
     ufunc = getattr(xp, fname)
-    per = CONSTANT_BLOCK // max(1, math.prod(x.shape[1:]))
+    per = BLOCK_ELEMENTS // max(1, math.prod(x.shape[1:]))
     if xp is not np or not x.ndim or not per:
-        return ufunc(x, value, out=out)
-    constant = _constant_block(x.dtype, np.asarray(value, dtype=x.dtype).tobytes())
-    if per >= x.shape[0]:
-        return ufunc(x, constant[:x.size].reshape(x.shape), out=out)
+        return ufunc(*((small, x) if small_first else (x, small)), out=out)
+    block = _repeated_block(np.asarray(small, dtype=x.dtype), (min(per, x.shape[0]),) + x.shape[1:])
     out = np.empty(x.shape, dtype=x.dtype) if out is None else out
-    constant = constant[:per * (x.size // x.shape[0])].reshape((per,) + x.shape[1:])
     for start in range(0, x.shape[0], per):
         run = x[start:start + per]
-        ufunc(run, constant[:run.shape[0]], out=out[start:start + per])
+        pair = (block[:run.shape[0]], run) if small_first else (run, block[:run.shape[0]])
+        ufunc(*pair, out=out[start:start + per])
     return out
 
 
-def _extremum_kernel(fname):
+def _repeated_shape(small, large, fname):
+    """``small``'s shape without its leading 1s where it broadcasts over ``large``'s leading axes only and the
+    blocked path pays for it (a scalar against maximum/minimum, a float vector of up to VECTOR_ELEMENTS against
+    2 blocks or more); else None."""
+    if small.dtype != large.dtype or small.size > VECTOR_ELEMENTS or not large.ndim:
+        return None
+    shape = small.shape[next((i for i, n in enumerate(small.shape) if n != 1), small.ndim):]
+    if len(shape) >= large.ndim or shape != large.shape[large.ndim - len(shape):]:
+        return None
+    if not shape:
+        return shape if fname in ("maximum", "minimum") else None
+    return shape if small.dtype.kind == "f" and large.size >= 2 * BLOCK_ELEMENTS else None
+
+
+def _binary_kernel(fname):
     def run(xp, a, b):
-        if b.ndim == 0 and a.ndim and a.dtype == b.dtype:  # a clip bound, relu's 0
-            return against_constant(xp, fname, a, b)
+        if xp is np:
+            if (shape := _repeated_shape(b, a, fname)) is not None:
+                return against_repeated(xp, fname, a, b.reshape(shape))
+            if (shape := _repeated_shape(a, b, fname)) is not None:
+                return against_repeated(xp, fname, b, a.reshape(shape), small_first=True)
         return getattr(xp, fname)(a, b)
     run.__name__ = run.__qualname__ = fname
     return run
 
 
-for _fname in ("maximum", "minimum"):
-    kernel(_fname)(_extremum_kernel(_fname))
+for _op, _fname in {"add": "add", "subtract": "subtract", "multiply": "multiply", "divide": "true_divide",
+                    "maximum": "maximum", "minimum": "minimum"}.items():
+    kernel(_op)(_binary_kernel(_fname))
 
 
 def _zero_bits(a, bits):
@@ -119,4 +146,4 @@ def sigmoid(xp, x):
 
 @kernel("relu")
 def relu(xp, x):
-    return against_constant(xp, "maximum", x, xp.zeros((), dtype=x.dtype))
+    return against_repeated(xp, "maximum", x, xp.zeros((), dtype=x.dtype))

@@ -9,7 +9,7 @@ operations in the same order as the ops and their VJPs (the same numbers, a few 
 """
 
 from . import activation, kernel
-from .elementwise import against_constant
+from .elementwise import against_repeated
 
 
 def _log_softmax(xp, x, axis):
@@ -60,8 +60,8 @@ def _keras_probabilities(xp, output, axis, epsilon):
     """Keras 2.2.4's steps: s = sum(output), q = output / s, m = max(q, eps), clip(q) = min(m, 1 - eps)."""
     s = xp.sum(output, axis=axis, keepdims=True)
     q = output / s
-    m = against_constant(xp, "maximum", q, epsilon)
-    return s, q, m, against_constant(xp, "minimum", m, 1.0 - epsilon)
+    m = against_repeated(xp, "maximum", q, epsilon)
+    return s, q, m, against_repeated(xp, "minimum", m, 1.0 - epsilon)
 
 
 @kernel("categorical_xent")

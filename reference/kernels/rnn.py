@@ -12,7 +12,7 @@ backend: hard_sigmoid = clip(0.2 x + 0.5, 0, 1), sigmoid = 1 / (1 + exp(-x)).
 """
 
 from . import kernel
-from .elementwise import against_constant
+from .elementwise import against_repeated
 from .elementwise import sigmoid as _sigmoid
 
 
@@ -24,8 +24,8 @@ def _hard_sigmoid(xp, x):
 def _clip01(xp, v, out=None):
     """clip(v, 0, 1) as a maximum and a minimum (a third of clip's time on a step's small arrays): the same
     values for every v but -0.0, which 0.2 x + 0.5 never is."""
-    out = against_constant(xp, "maximum", v, 0.0, out=out)
-    return against_constant(xp, "minimum", out, 1.0, out=out)
+    out = against_repeated(xp, "maximum", v, 0.0, out=out)
+    return against_repeated(xp, "minimum", out, 1.0, out=out)
 
 
 ACTIVATIONS = {
@@ -33,7 +33,7 @@ ACTIVATIONS = {
     "sigmoid": _sigmoid,
     "hard_sigmoid": _hard_sigmoid,
     "linear": lambda xp, x: x,
-    "relu": lambda xp, x: against_constant(xp, "maximum", x, xp.zeros((), dtype=x.dtype)),
+    "relu": lambda xp, x: against_repeated(xp, "maximum", x, xp.zeros((), dtype=x.dtype)),
 }
 
 
