@@ -60,21 +60,40 @@ def _repeated_block(small, shape):
     return block
 
 
+def _as_runs(a, tail_ndim):
+    """``a`` viewed as (runs, *tail), each run at most BLOCK_ELEMENTS and keeping at least ``tail_ndim`` trailing
+    axes: ``a`` itself, or a contiguous array's leading axes merged; None where neither is possible."""
+    if a.ndim and math.prod(a.shape[1:]) <= BLOCK_ELEMENTS:
+        return a
+    start = next(j for j in range(1, a.ndim + 1) if math.prod(a.shape[j:]) <= BLOCK_ELEMENTS) if a.ndim else 0
+    if start and a.ndim - start >= tail_ndim and a.flags.c_contiguous:
+        return a.reshape((-1,) + a.shape[start:])
+    return None
+
+
 def against_repeated(xp, fname, x, small, out=None, small_first=False):
     """``xp.<fname>(x, small, out=out)``, or ``(small, x)`` with ``small_first``: ``small`` a Python number, or
     an array of x's dtype whose shape is a suffix of x.shape[1:], repeated over x's leading axes (a scalar taken
     in x's dtype, as NEP 50 takes a Python number). Other array modules get the call as it is."""
     ufunc = getattr(xp, fname)
-    per = BLOCK_ELEMENTS // max(1, math.prod(x.shape[1:]))
-    if xp is not np or not x.ndim or not per:
+    if xp is not np:
         return ufunc(*((small, x) if small_first else (x, small)), out=out)
-    block = _repeated_block(np.asarray(small, dtype=x.dtype), (min(per, x.shape[0]),) + x.shape[1:])
-    out = np.empty(x.shape, dtype=x.dtype) if out is None else out
-    for start in range(0, x.shape[0], per):
-        run = x[start:start + per]
+    small = np.asarray(small, dtype=x.dtype)
+    if 0 < x.ndim and x.size <= BLOCK_ELEMENTS:  # one run (a recurrent step's gates): no loop to set up
+        block = _repeated_block(small, x.shape)
+        return ufunc(*((block, x) if small_first else (x, block)), out=out)
+    runs = _as_runs(x, small.ndim)
+    result = np.empty(x.shape, dtype=x.dtype) if out is None and runs is not None else out
+    out_runs = None if runs is None else _as_runs(result, small.ndim)
+    if out_runs is None or out_runs.shape != runs.shape:
+        return ufunc(*((small, x) if small_first else (x, small)), out=out)
+    per = BLOCK_ELEMENTS // max(1, math.prod(runs.shape[1:]))
+    block = _repeated_block(small, (min(per, runs.shape[0]),) + runs.shape[1:])
+    for start in range(0, runs.shape[0], per):
+        run = runs[start:start + per]
         pair = (block[:run.shape[0]], run) if small_first else (run, block[:run.shape[0]])
-        ufunc(*pair, out=out[start:start + per])
-    return out
+        ufunc(*pair, out=out_runs[start:start + per])
+    return result
 
 
 def _repeated_shape(small, large, fname):
@@ -91,14 +110,20 @@ def _repeated_shape(small, large, fname):
     return shape if small.dtype.kind == "f" and large.size >= 2 * BLOCK_ELEMENTS else None
 
 
+def binary(xp, fname, a, b):
+    """``xp.<fname>(a, b)`` with broadcasting, against a block of repeats where one operand repeats over the
+    other's leading axes (see ``against_repeated``): the binary op kernels, and other kernels' bias-like steps."""
+    if xp is np:
+        if (shape := _repeated_shape(b, a, fname)) is not None:
+            return against_repeated(xp, fname, a, b.reshape(shape))
+        if (shape := _repeated_shape(a, b, fname)) is not None:
+            return against_repeated(xp, fname, b, a.reshape(shape), small_first=True)
+    return getattr(xp, fname)(a, b)
+
+
 def _binary_kernel(fname):
     def run(xp, a, b):
-        if xp is np:
-            if (shape := _repeated_shape(b, a, fname)) is not None:
-                return against_repeated(xp, fname, a, b.reshape(shape))
-            if (shape := _repeated_shape(a, b, fname)) is not None:
-                return against_repeated(xp, fname, b, a.reshape(shape), small_first=True)
-        return getattr(xp, fname)(a, b)
+        return binary(xp, fname, a, b)
     run.__name__ = run.__qualname__ = fname
     return run
 

@@ -15,6 +15,7 @@ per-channel arrays (mean, variance, gamma, beta, ...) have shape (C,), C = x.sha
 """
 
 from . import kernel, quiet
+from .elementwise import binary
 from .reduce import mean as _mean
 from .reduce import sum_ as _sum
 
@@ -32,7 +33,7 @@ def _moments(xp, x, axis):
     """(mean, biased variance) over every axis but ``axis``, kept as broadcastable arrays."""
     red = _reduced(x.ndim, axis)
     mean = _mean(xp, x, red, keepdims=True)
-    c = x - mean
+    c = binary(xp, "subtract", x, mean)
     return mean, c, _mean(xp, c * c, red, keepdims=True)
 
 
@@ -41,7 +42,8 @@ def batch_norm(xp, x, mean, variance, gamma, beta, epsilon, axis):
     shape = _channel_shape(x.ndim, axis, x.shape[axis])
     with quiet(xp):  # variance + epsilon < 0 (weights set by hand) gives NaN silently, as in TensorFlow
         scale = gamma / xp.sqrt(variance + epsilon)
-    return (x - mean.reshape(shape)) * scale.reshape(shape) + beta.reshape(shape)
+    centered = binary(xp, "subtract", x, mean.reshape(shape))
+    return binary(xp, "add", binary(xp, "multiply", centered, scale.reshape(shape)), beta.reshape(shape))
 
 
 @kernel("batch_norm_train")
@@ -49,7 +51,7 @@ def batch_norm_train(xp, x, gamma, beta, epsilon, axis):
     shape = _channel_shape(x.ndim, axis, x.shape[axis])
     mean, c, var = _moments(xp, x, axis)
     scale = gamma.reshape(shape) / xp.sqrt(var + epsilon)
-    y = c * scale + beta.reshape(shape)
+    y = binary(xp, "add", binary(xp, "multiply", c, scale), beta.reshape(shape))
     return y, mean.reshape(-1), var.reshape(-1)
 
 
@@ -65,5 +67,6 @@ def batch_norm_train_grad(xp, gy, x, gamma, gmean, gvariance, epsilon, axis):
     a = gamma * r
     b = -(gamma * r * r * r) * (s2 / n) + 2 * gvariance / n
     d = -a * (s1 / n) + gmean / n
-    gx = a.reshape(shape) * gy + b.reshape(shape) * c + d.reshape(shape)
+    gx = binary(xp, "add", binary(xp, "multiply", a.reshape(shape), gy) + binary(xp, "multiply", b.reshape(shape), c),
+                d.reshape(shape))
     return gx, r * s2, s1
