@@ -170,8 +170,11 @@ def backprop_filter(xp, x, gy, kernel_hw, strides, dilation, padding, groups, im
     cg, o = x.shape[3] // groups, gy.shape[3]
     gk = None
     for b in _blocks(cols, block_bytes):
-        # (G, kh*kw*C/G, M) @ (G, M, O/G) -> (G, kh*kw*C/G, O/G), summed over the blocks
-        part = xp.matmul(_cols_by_group(cols[b], groups).transpose(0, 2, 1), _rows_by_group(gy[b], groups))
+        # (G, kh*kw*C/G, M) @ (G, M, O/G) -> (G, kh*kw*C/G, O/G), summed over the blocks; one group as a 2-D
+        # product, whose transposed operand CuPy hands to cuBLAS as it is (a stacked one it copies first)
+        cols_g, rows_g = _cols_by_group(cols[b], groups), _rows_by_group(gy[b], groups)
+        part = (xp.matmul(cols_g[0].T, rows_g[0])[None] if groups == 1
+                else xp.matmul(cols_g.transpose(0, 2, 1), rows_g))
         gk = part if gk is None else xp.add(gk, part, out=gk)
     return gk.reshape(groups, kh * kw, cg, o // groups).transpose(1, 2, 0, 3).reshape(kh, kw, cg, o)
 
