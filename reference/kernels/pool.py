@@ -128,7 +128,8 @@ def _first_max_offset(xp, x, pool_size, strides, pads):
     best = views[0].copy()
     for v in views[1:]:
         xp.maximum(best, v, out=best)
-    nan = bool(xp.isnan(best).any()) if best.dtype.kind == "f" else False
+    # (on a GPU the NaN test always runs: asking whether there is a NaN would wait for the device)
+    nan = best.dtype.kind == "f" and (xp is not np or bool(xp.isnan(best).any()))
     arg = xp.zeros(best.shape, dtype=np.int8 if len(views) < 128 else np.int32)
     missed = None  # True where no offset so far holds the maximum
     for v in views[:-1]:  # a window whose first hit is not before the last offset has it there
