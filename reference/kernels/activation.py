@@ -6,7 +6,7 @@ formula of their own to stay exact for any input.
 """
 
 from . import kernel, quiet
-from .elementwise import against_repeated
+from .elementwise import relu
 
 
 def _shifted(xp, x, axis):
@@ -37,8 +37,7 @@ def log_softmax(xp, x, axis=(-1,)):
 @kernel("softplus")
 def softplus(xp, x):
     """log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)): exp of a non-positive number only."""
-    positive_part = against_repeated(xp, "maximum", x, xp.zeros((), dtype=x.dtype))
-    return (positive_part + xp.log1p(xp.exp(-xp.abs(x)))).astype(x.dtype, copy=False)
+    return (relu(xp, x) + xp.log1p(xp.exp(-xp.abs(x)))).astype(x.dtype, copy=False)
 
 
 @kernel("log1p")

@@ -76,23 +76,24 @@ def against_repeated(xp, fname, x, small, out=None, small_first=False):
     an array of x's dtype whose shape is a suffix of x.shape[1:], repeated over x's leading axes (a scalar taken
     in x's dtype, as NEP 50 takes a Python number). Other array modules get the call as it is."""
     ufunc = getattr(xp, fname)
+
+    def apply(large, repeated, out):
+        return ufunc(*((repeated, large) if small_first else (large, repeated)), out=out)
+
     if xp is not np:
-        return ufunc(*((small, x) if small_first else (x, small)), out=out)
+        return apply(x, small, out)
     small = np.asarray(small, dtype=x.dtype)
     if 0 < x.ndim and x.size <= BLOCK_ELEMENTS:  # one run (a recurrent step's gates): no loop to set up
-        block = _repeated_block(small, x.shape)
-        return ufunc(*((block, x) if small_first else (x, block)), out=out)
-    runs = _as_runs(x, small.ndim)
-    result = np.empty(x.shape, dtype=x.dtype) if out is None and runs is not None else out
-    out_runs = None if runs is None else _as_runs(result, small.ndim)
-    if out_runs is None or out_runs.shape != runs.shape:
-        return ufunc(*((small, x) if small_first else (x, small)), out=out)
+        return apply(x, _repeated_block(small, x.shape), out)
+    result = np.empty(x.shape, dtype=x.dtype) if out is None else out
+    runs, out_runs = _as_runs(x, small.ndim), _as_runs(result, small.ndim)
+    if runs is None or out_runs is None or out_runs.shape != runs.shape:
+        return apply(x, small, result)
     per = BLOCK_ELEMENTS // max(1, math.prod(runs.shape[1:]))
     block = _repeated_block(small, (min(per, runs.shape[0]),) + runs.shape[1:])
     for start in range(0, runs.shape[0], per):
         run = runs[start:start + per]
-        pair = (block[:run.shape[0]], run) if small_first else (run, block[:run.shape[0]])
-        ufunc(*pair, out=out_runs[start:start + per])
+        apply(run, block[:run.shape[0]], out_runs[start:start + per])
     return result
 
 
