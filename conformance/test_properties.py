@@ -62,6 +62,26 @@ def test_transpose_reshape_round_trip(nn, shape, data):
     np.testing.assert_array_equal(nn.ops.reshape(back, (-1,)).numpy(), x.reshape(-1))
 
 
+@given(shape=hnp.array_shapes(min_dims=1, max_dims=4, max_side=4), data=st.data())
+def test_concatenate_of_views_is_numpy_concatenate(nn, shape, data):
+    """Transposed and strided inputs of any dtype pair along any axis: NumPy's values and result dtype."""
+    axis = data.draw(st.integers(-len(shape), len(shape) - 1), label="axis")
+    dtypes = data.draw(st.lists(st.sampled_from(["bool", "int32", "float32", "float64"]), min_size=1, max_size=3),
+                       label="dtypes")
+    arrays = []
+    for k, dtype in enumerate(dtypes):
+        size = list(shape)
+        size[axis] = data.draw(st.integers(0, 3), label=f"length {k}")
+        perm = data.draw(st.permutations(range(len(shape))), label=f"layout {k}")
+        base = np.arange(2 * int(np.prod(size)), dtype=np.float64).reshape([2 * size[0]] + size[1:])[::2]
+        arrays.append(np.ascontiguousarray(base.transpose(perm)).transpose(np.argsort(perm)).astype(dtype)
+                      if data.draw(st.booleans(), label=f"transposed {k}") else base.astype(dtype))
+    got = nn.ops.concatenate([nn.constant(a) for a in arrays], axis=axis).numpy()
+    want = np.concatenate(arrays, axis=axis)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+
+
 @given(shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=5), data=st.data())
 def test_basic_slicing_matches_numpy_and_gradient_scatters(nn, shape, data):
     index = data.draw(hnp.basic_indices(shape, allow_ellipsis=True, allow_newaxis=True), label="index")

@@ -229,6 +229,20 @@ def test_go_backwards_processes_the_reversed_input_and_keeps_processing_order(nn
     np.testing.assert_allclose(backward(nn.constant(x)).numpy(), want, rtol=RTOL, atol=1e-6)
 
 
+# batch 2 and 300 at 32 units: a step of 256 and of 38,400 pre-activations, on both sides of the size below which
+# the reference activates whole rows of gates (reference/kernels/rnn.py WHOLE_ROW_ELEMENTS, 32,768)
+@pytest.mark.parametrize("batch", [2, 300])
+@pytest.mark.parametrize("ract_name,ract", [("hard_sigmoid", hard_sigmoid), ("sigmoid", sigmoid)])
+def test_lstm_small_and_large_steps_follow_the_equations(nn, batch, ract_name, ract):
+    r = rng(8)
+    x = f32(r.uniform(-1, 1, (batch, 3, 5)))
+    layer = nn.layers.LSTM(32, recurrent_activation=ract_name, return_sequences=True)
+    layer(nn.constant(x))
+    w = randomize(layer)
+    want, _ = np_loop(lstm_step(w, ract=ract), x.astype(np.float64), zeros(batch, 32, 32))
+    np.testing.assert_allclose(layer(nn.constant(x)).numpy(), want, rtol=RTOL, atol=1e-6)
+
+
 def test_initial_state_eager_and_symbolic(nn):
     L = nn.layers
     r = rng(6)

@@ -20,7 +20,19 @@ def broadcast_to(xp, x, shape):
 
 @kernel("concatenate")
 def concatenate(xp, *arrays, axis=0):
-    return xp.concatenate(arrays, axis=axis)
+    """A new C-ordered array: NumPy's own result follows its inputs' layout (transposed views in, a transposed
+    array out), which the reshape to rows that usually follows then copies again."""
+    first = arrays[0].shape
+    axis %= max(1, len(first))
+    if all(a.ndim == len(first) and a.shape[:axis] == first[:axis] and a.shape[axis + 1:] == first[axis + 1:]
+           for a in arrays):
+        shape = first[:axis] + (sum(a.shape[axis] for a in arrays),) + first[axis + 1:]
+        out, start = xp.empty(shape, dtype=xp.result_type(*arrays)), 0
+        for a in arrays:  # slice assignments: NumPy's concatenate(out=) copies a transposed view 1.6x slower
+            out[(slice(None),) * axis + (slice(start, start + a.shape[axis]),)] = a
+            start += a.shape[axis]
+        return out
+    return xp.concatenate(arrays, axis=axis)  # mismatched shapes: its own error
 
 
 @kernel("stack")
