@@ -181,7 +181,9 @@ def test_extremum_with_a_scalar_is_numpy_with_a_scalar(nn, shape, layout, dtype)
 
 
 @pytest.mark.parametrize("shape, small", [((600, 20, 32), (32,)), ((600, 20, 32), (20, 32)), ((9000, 30), (1, 30)),
-                                          ((4, 300, 512), (512,)), ((7, 5), (5,)), ((3, 70_000), (70_000,))])
+                                          ((4, 300, 512), (512,)), ((7, 5), (5,)), ((3, 70_000), (70_000,)),
+                                          # the small operand of higher rank: the result takes its leading 1s
+                                          ((9000, 30), (1, 1, 1, 30)), ((70_000, 1), (1, 1, 1, 1))])
 @pytest.mark.parametrize("layout", ["contiguous", "strided"])
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 def test_binary_with_a_repeated_vector_is_numpy(nn, shape, small, layout, dtype):

@@ -98,23 +98,26 @@ def against_repeated(xp, fname, x, small, out=None, small_first=False):
 
 
 def _repeated_shape(small, large, fname):
-    """``small``'s shape without its leading 1s where it broadcasts over ``large``'s leading axes only and the
-    blocked path pays for it (a scalar against maximum/minimum, a float vector of up to VECTOR_ELEMENTS against
-    2 blocks or more); else None."""
-    if small.dtype != large.dtype or small.size > VECTOR_ELEMENTS or not large.ndim:
+    """``small``'s shape without its leading 1s where it broadcasts over ``large``'s leading axes only (the
+    result has large's shape) and the blocked path pays for it (a scalar against maximum/minimum, a float
+    vector of up to VECTOR_ELEMENTS against 2 blocks or more); else None. The cheap tests come first: every
+    binary op on the CPU asks."""
+    extremum = fname in ("maximum", "minimum")
+    if (small.ndim > large.ndim or small.size > VECTOR_ELEMENTS or not large.ndim or small.dtype != large.dtype
+            or not (extremum or large.size >= 2 * BLOCK_ELEMENTS)):
         return None
     shape = small.shape[next((i for i, n in enumerate(small.shape) if n != 1), small.ndim):]
     if len(shape) >= large.ndim or shape != large.shape[large.ndim - len(shape):]:
         return None
     if not shape:
-        return shape if fname in ("maximum", "minimum") else None
+        return shape if extremum else None
     return shape if small.dtype.kind == "f" and large.size >= 2 * BLOCK_ELEMENTS else None
 
 
 def binary(xp, fname, a, b):
     """``xp.<fname>(a, b)`` with broadcasting, against a block of repeats where one operand repeats over the
     other's leading axes (see ``against_repeated``): the binary op kernels, and other kernels' bias-like steps."""
-    if xp is np:
+    if xp is np and a.shape != b.shape:
         if (shape := _repeated_shape(b, a, fname)) is not None:
             return against_repeated(xp, fname, a, b.reshape(shape))
         if (shape := _repeated_shape(a, b, fname)) is not None:
