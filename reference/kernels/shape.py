@@ -24,7 +24,7 @@ def concatenate(xp, *arrays, axis=0):
     array out), which the reshape to rows that usually follows then copies again."""
     first = arrays[0].shape
     axis %= max(1, len(first))
-    if all(a.ndim == len(first) and a.shape[:axis] == first[:axis] and a.shape[axis + 1:] == first[axis + 1:]
+    if first and all(a.ndim == len(first) and a.shape[:axis] == first[:axis] and a.shape[axis + 1:] == first[axis + 1:]
            for a in arrays):
         shape = first[:axis] + (sum(a.shape[axis] for a in arrays),) + first[axis + 1:]
         out, start = xp.empty(shape, dtype=xp.result_type(*arrays)), 0
