@@ -89,6 +89,7 @@ BLOCK_BYTES = 1 << 20
 @kernel("max_pool_with_argmax")
 def max_pool_with_argmax(xp, x, pool_size, strides, pads):
     """(the pooled values, the argmax): every window's flat index into x of its first maximum, and x there."""
+    x = xp.ascontiguousarray(x)  # the runs are then views of the flat array the values are taken from
     out = output_shape(x.shape, pool_size, strides, pads)
     values, index = xp.empty(out, dtype=x.dtype), xp.empty(out, dtype=np.int64)
     x_strides = _flat_strides(x.shape)

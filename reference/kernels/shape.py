@@ -23,9 +23,10 @@ def concatenate(xp, *arrays, axis=0):
     """A new C-ordered array: NumPy's own result follows its inputs' layout (transposed views in, a transposed
     array out), which the reshape to rows that usually follows then copies again."""
     first = arrays[0].shape
-    axis %= max(1, len(first))
-    if first and all(a.ndim == len(first) and a.shape[:axis] == first[:axis] and a.shape[axis + 1:] == first[axis + 1:]
-           for a in arrays):
+    axis %= max(1, len(first))  # (a 0-d first array takes NumPy's error below)
+    same_sides = all(a.ndim == len(first) and a.shape[:axis] == first[:axis] and a.shape[axis + 1:] == first[axis + 1:]
+                     for a in arrays)
+    if first and same_sides:
         shape = first[:axis] + (sum(a.shape[axis] for a in arrays),) + first[axis + 1:]
         out, start = xp.empty(shape, dtype=xp.result_type(*arrays)), 0
         for a in arrays:  # slice assignments: NumPy's concatenate(out=) copies a transposed view 1.6x slower
