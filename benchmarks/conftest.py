@@ -7,7 +7,7 @@ reason, so ``python -m nnspec bench --impl accel`` on a CPU-only machine ends cl
 import benchtools
 import pytest
 
-from nnspec import testing
+from nnspec import blas, testing
 
 _IMPL = pytest.StashKey()  # (implementation module or None, skip reason or None)
 
@@ -41,6 +41,8 @@ def pytest_collection_modifyitems(config, items):
 def pytest_benchmark_update_machine_info(config, machine_info):
     # The report needs the implementation even when every benchmark was skipped (no extra_info then).
     machine_info["nnspec_impl"] = testing.impl_name(config)
+    # the kernels NumPy's BLAS ran in this process (OPENBLAS_CORETYPE may name them): they set the matmul rate
+    machine_info["nnspec_blas"] = blas.describe()
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@
 * ``bench-<impl>.md``: one table row per benchmark (median, min, throughput, PyTorch, ratio);
 * ``bench-<impl>.png``: bar plots, when matplotlib is importable (it is not a dependency);
 * ``bench-<impl>-report.json``: the rows plus the machine (pytest-benchmark's ``machine_info``),
-  the versions, GPU and CUPY_TF32 setting (``nnspec.cli.info_dict``) and the commit.
+  the versions, BLAS kernels, GPU and CUPY_TF32 setting (``nnspec.cli.info_dict``) and the commit.
 
 Files are written to a temporary name in ``out_dir`` and renamed, so a reader (or a commit of
 ``benchmarks/results/``) never sees a half-written report.
@@ -119,6 +119,9 @@ def _markdown(raw, impl, rows, info, plot_note):
     else:
         keys = ("nnspec", "python", "numpy", "cupy", "gpu", "CUPY_TF32", "torch")
         lines.append("- " + ", ".join(f"{k} {info[k]}" for k in keys if k in info))
+    blas = machine.get("nnspec_blas") or info.get("blas")
+    if blas:
+        lines.append(f"- NumPy's BLAS: {blas}")
     if commit.get("id"):
         lines.append(f"- commit: {commit['id'][:12]}{' (dirty tree)' if commit.get('dirty') else ''}")
     torch_devices = sorted({r["torch_device"] for r in rows if r["torch_device"]})

@@ -5,7 +5,8 @@ and 1024, in samples per second.
 The check: the loss the first step reports equals the model's loss at its initial weights computed here in
 NumPy float64 (the forward pass written out from the weights). The PyTorch comparison trains the same
 architecture with RMSprop set to Keras 2's constants (rho 0.9, epsilon 1e-7) on the same shapes (NCHW for the
-convnet; cuDNN's LSTM with sigmoid gates for the LSTM: compared on time only).
+convnet; cuDNN's LSTM with sigmoid gates for the LSTM: compared on time only), and like ``train_on_batch``
+computes the book's accuracy metric and returns the loss and accuracy on the host.
 """
 
 import numpy as np
@@ -105,9 +106,13 @@ def _torch_step(torch, device, name, x, y):
 
     def step():
         opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(tx), ty)
+        out = model(tx)
+        loss = loss_fn(out, ty)
         loss.backward()
         opt.step()
+        # the book's accuracy metric and both values on the host, as train_on_batch returns them
+        hit = (out.detach() > 0).float() == ty if name == "imdb_lstm" else out.detach().argmax(1) == ty
+        return loss.item(), hit.float().mean().item()
     return step
 
 

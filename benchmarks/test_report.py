@@ -28,6 +28,19 @@ def test_report_table_and_json(tmp_path):
     assert not list((tmp_path / "out").glob(".*.tmp"))  # atomic writes leave no temp files
 
 
+def test_report_names_the_blas_kernels_the_benchmarks_ran(tmp_path):
+    """The line the benchmark process recorded, else the one of the process writing the report."""
+    raw = {"machine_info": {"nnspec_blas": "scipy-openblas 0.3.31, SkylakeX kernels (its own detection)"},
+           "benchmarks": [_bench("test_a", 0.002)]}
+    src = tmp_path / "raw.json"
+    src.write_text(json.dumps(raw))
+    assert "- NumPy's BLAS: scipy-openblas 0.3.31, SkylakeX kernels (its own detection)\n" in \
+        write_report(src, tmp_path / "a").read_text()
+    src.write_text(json.dumps({"benchmarks": [_bench("test_a", 0.002)]}))
+    from nnspec.blas import describe
+    assert f"- NumPy's BLAS: {describe()}\n" in write_report(src, tmp_path / "b").read_text()
+
+
 def test_report_when_every_benchmark_was_skipped(tmp_path):
     # pytest-benchmark leaves an empty --benchmark-json file when nothing ran.
     src = tmp_path / "bench-reference.json"

@@ -24,6 +24,7 @@ def info_dict(impl_name):
     import numpy
 
     import nnspec
+    from nnspec.blas import describe as describe_blas
     from nnspec.reference.memory import keep_freed_memory
     module = nnspec.set_impl(impl_name)
     out = {
@@ -32,6 +33,7 @@ def info_dict(impl_name):
         "python": platform.python_version(),
         "platform": platform.platform(),
         "numpy": numpy.__version__,
+        "blas": describe_blas(),
         "floatx": module.config.floatx(),
         "keep_freed_memory": keep_freed_memory(),
     }

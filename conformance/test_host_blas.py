@@ -1,0 +1,43 @@
+"""``nnspec info`` names NumPy's BLAS and the OpenBLAS kernels it runs (nnspec/blas.py), as chosen by OpenBLAS or
+by ``OPENBLAS_CORETYPE``: benchmark reports carry the line, since the kernels decide the matmul rate."""
+
+import os
+import platform
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from nnspec import blas
+
+LOADED = blas.loaded_coretype()  # None: NumPy's BLAS is not an OpenBLAS that can be asked (or not Linux)
+
+
+def _info(**env):
+    full = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+    r = subprocess.run([sys.executable, "-m", "nnspec", "info", "--impl", "reference"], capture_output=True,
+                       text=True, timeout=120, env={**full, **env})
+    assert r.returncode == 0, r.stderr
+    return dict(line.split(None, 1) for line in r.stdout.splitlines())["blas"]
+
+
+def test_info_names_the_library():
+    config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    assert _info().startswith(f"{config['name']} {config['version']}")
+
+
+@pytest.mark.skipif(LOADED is None or platform.machine() not in ("x86_64", "AMD64"),
+                    reason="NumPy's BLAS here is not an x86-64 OpenBLAS that reports its kernels")
+def test_info_names_the_kernels_and_who_chose_them():
+    # two core types every x86-64 CPU with AVX can run (asking for more than the CPU has would crash)
+    assert _info(OPENBLAS_CORETYPE="Sandybridge").endswith(", Sandybridge kernels (OPENBLAS_CORETYPE=Sandybridge)")
+    assert _info(OPENBLAS_CORETYPE="Nehalem").endswith(", Nehalem kernels (OPENBLAS_CORETYPE=Nehalem)")
+    assert _info().endswith(" kernels (its own detection)")
+
+
+def test_loaded_coretype_is_this_process_openblas():
+    if LOADED is not None:  # the kernels the environment asked for, where it asked
+        wanted = os.environ.get("OPENBLAS_CORETYPE")
+        assert wanted is None or LOADED.lower() == wanted.lower()
+    assert blas.describe().startswith(np.show_config(mode="dicts")["Build Dependencies"]["blas"]["name"])
