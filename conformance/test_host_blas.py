@@ -12,6 +12,7 @@ import pytest
 from nnspec import blas
 
 LOADED = blas.loaded_coretype()  # None: NumPy's BLAS is not an OpenBLAS that can be asked (or not Linux)
+CONFIG = np.show_config(mode="dicts")["Build Dependencies"]["blas"]  # NumPy's own account of its BLAS
 
 
 def _info(**env):
@@ -23,14 +24,13 @@ def _info(**env):
 
 
 def test_info_names_the_library():
-    config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-    assert _info().startswith(f"{config['name']} {config['version']}")
+    assert _info().startswith(f"{CONFIG['name']} {CONFIG['version']}")
 
 
 @pytest.mark.skipif(LOADED is None or platform.machine() not in ("x86_64", "AMD64"),
                     reason="NumPy's BLAS here is not an x86-64 OpenBLAS that reports its kernels")
 def test_info_names_the_kernels_and_who_chose_them():
-    # two core types every x86-64 CPU with AVX can run (asking for more than the CPU has would crash)
+    # two core types an x86-64 CPU with AVX can run (asking for more than the CPU has would crash)
     assert _info(OPENBLAS_CORETYPE="Sandybridge").endswith(", Sandybridge kernels (OPENBLAS_CORETYPE=Sandybridge)")
     assert _info(OPENBLAS_CORETYPE="Nehalem").endswith(", Nehalem kernels (OPENBLAS_CORETYPE=Nehalem)")
     assert _info().endswith(" kernels (its own detection)")
@@ -40,4 +40,4 @@ def test_loaded_coretype_is_this_process_openblas():
     if LOADED is not None:  # the kernels the environment asked for, where it asked
         wanted = os.environ.get("OPENBLAS_CORETYPE")
         assert wanted is None or LOADED.lower() == wanted.lower()
-    assert blas.describe().startswith(np.show_config(mode="dicts")["Build Dependencies"]["blas"]["name"])
+    assert blas.describe().startswith(f"{CONFIG['name']} {CONFIG['version']}")
