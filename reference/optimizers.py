@@ -175,7 +175,9 @@ class Optimizer(Configurable):
             if id(p) in seen:
                 raise ValueError(f"optimizer: variable {p.name!r} appears twice in one step")
             seen.add(id(p))
-        with no_grad():
+        # A diverging run overflows to inf/nan silently, as in Keras (fit reports it): NumPy's warnings are off
+        # for the whole step (CuPy never warns).
+        with no_grad(), quiet(np):
             slots = [self._slots_of(p) for p in params]
             iterations = int(_value(self.iterations))
             step = self._step_scalars(iterations)
@@ -219,8 +221,7 @@ class Optimizer(Configurable):
     def _kernel(self, name, p, g, slots, **scalars):
         """Run kernel ``name`` of the parameter's implementation; store the new parameter and slots."""
         impl = implementation_of(p.data, g.data, *[s.data for s in slots])
-        with quiet(impl.xp):  # a diverging run overflows to inf/nan silently, as in Keras; fit reports it
-            out = impl.kernel(name)(impl.xp, p.data, g.data, *[s.data for s in slots], **scalars)
+        out = impl.kernel(name)(impl.xp, p.data, g.data, *[s.data for s in slots], **scalars)
         new_p, new_slots = out[0], out[1:]
         for s, a in zip(slots, new_slots):
             _store(s, a)

@@ -32,10 +32,13 @@ def update_kernel(name):
             dtype = xp.result_type(p, g, *slots)
             outs = tuple(xp.empty(p.shape, dtype=dtype) for _ in range(1 + len(slots)))
             flat = [a.reshape(-1) for a in (p, g, *slots)]
-            flat_outs = [out.reshape(-1) for out in outs]  # views: the rule writes into outs
-            for start in range(0, max(p.size, 1), BLOCK):
+            flat_outs = tuple([out.reshape(-1) for out in outs])  # views: the rule writes into outs
+            if p.size <= BLOCK:  # one block (most layers' biases and small kernels): no slices to make
+                rule(xp, flat_outs, *flat, **scalars)
+                return outs
+            for start in range(0, p.size, BLOCK):
                 block = slice(start, start + BLOCK)
-                rule(xp, tuple(out[block] for out in flat_outs), *(a[block] for a in flat), **scalars)
+                rule(xp, tuple([out[block] for out in flat_outs]), *[a[block] for a in flat], **scalars)
             return outs
         return kernel(name)(run)
     return register

@@ -23,8 +23,14 @@ def as_tensor(value, like=None, dtype=None):
 
 def tensors(*values):
     """Convert several op arguments together: scalars and host arrays join the tensors' implementation."""
-    like = next((v for v in values if isinstance(v, Tensor)), None)
-    return [as_tensor(v, like=like) for v in values]
+    like, converted = None, False
+    for v in values:  # (a loop, not next() over a generator: every op call converts its arguments)
+        if isinstance(v, Tensor):
+            if like is None:
+                like = v
+        else:
+            converted = True
+    return [as_tensor(v, like=like) for v in values] if converted else list(values)
 
 
 def apply(op, inputs, vjp=None, **attrs):
@@ -53,9 +59,11 @@ def apply_saving(op, inputs, vjp, returned, **attrs):
 def _run(op, inputs, attrs):
     arrays = [t.data for t in inputs]
     impl = implementation_of(*arrays)
-    out = impl.kernel(op)(impl.xp, *arrays, **attrs)
-    many = isinstance(out, tuple)
-    return tuple(Tensor(impl.xp.asarray(o)) for o in (out if many else (out,))), many
+    xp = impl.xp
+    out = impl.kernel(op)(xp, *arrays, **attrs)
+    if isinstance(out, tuple):
+        return tuple([Tensor(xp.asarray(o)) for o in out]), True
+    return (Tensor(xp.asarray(out)),), False
 
 
 def normalize_axis(axis, ndim, op):

@@ -21,8 +21,17 @@ def _symbolic(a):
 def traceable(fn):
     @functools.wraps(fn)
     def op(*args, **kwargs):
-        if SYMBOLIC_TYPES and (any(_symbolic(a) for a in args) or any(_symbolic(v) for v in kwargs.values())):
-            from ..engine.symbolic import call_symbolic
-            return call_symbolic(fn, args, kwargs)
+        if SYMBOLIC_TYPES:  # (loops: every eager op call asks, and any() over a generator costs ~1 us)
+            for a in args:
+                if _symbolic(a):
+                    return _call_symbolic(fn, args, kwargs)
+            for v in kwargs.values():
+                if _symbolic(v):
+                    return _call_symbolic(fn, args, kwargs)
         return fn(*args, **kwargs)
     return op
+
+
+def _call_symbolic(fn, args, kwargs):
+    from ..engine.symbolic import call_symbolic
+    return call_symbolic(fn, args, kwargs)
