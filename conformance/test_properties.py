@@ -226,6 +226,26 @@ def test_take_gradient_adds_repeated_indices(nn, shape, index_shape, data):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape, axis", [((50, 32), 0), ((50, 7), 0), ((3, 40, 4), 1), ((2, 3, 30), 2)],
+                         ids=["embedding", "odd-rows", "middle-axis", "last-axis"])
+def test_take_gradient_sums_in_index_order(nn, dtype, shape, axis):
+    """The take gradient adds the slices of repeated indices in the order of the indices, as numpy.add.at does:
+    bit for bit with upstream values whose sums round differently in any other order (an embedding gradient)."""
+    rng = np.random.default_rng(len(shape) + axis)
+    indices = rng.integers(-shape[axis], shape[axis], (6, 40))  # each index ~5 times
+    upstream = (rng.standard_normal(shape[:axis] + indices.shape + shape[axis + 1:]) * 10.0 ** rng.integers(
+        -3, 4, shape[:axis] + indices.shape + shape[axis + 1:])).astype(dtype)
+    v = nn.Variable(np.zeros(shape, dtype))
+    with nn.GradientTape() as tape:
+        total = nn.ops.sum(nn.ops.take(v, indices, axis=axis) * nn.constant(upstream))
+    want = np.zeros(shape, dtype)
+    np.add.at(want, (slice(None),) * axis + (indices,), upstream)
+    got = tape.gradient(total, v).numpy()
+    assert got.dtype == want.dtype
+    _assert_same_bits(got, want, err_msg="take gradient")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_tall_matmul_and_its_gradients(nn, dtype):
     """A tall product (20,001 rows: an implementation may go through the rows in blocks, the reference does
     from ~16k rows of 64 float64 columns) and its two gradients, against NumPy's float64 products."""
