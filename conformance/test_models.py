@@ -282,6 +282,33 @@ def test_sample_and_class_weights_enter_the_loss_as_keras_does(nn):
         nn.backend.set_floatx("float32")
 
 
+@pytest.mark.parametrize("sequence", [False, True], ids=["per-sample-score", "per-step-score"])
+def test_no_sample_weights_train_as_keras_default_of_ones(nn, sequence):
+    """Without sample_weight Keras feeds weights of ones: the same losses, metrics and trained weights bit for bit
+    as explicit ones, a per-step score (batch, time) averaged per sample first (the weights' rank), a weighted
+    metric too, an unweighted metric over all of its entries at once."""
+    rng = np.random.default_rng(7)
+    shape = (6, 40, 3) if sequence else (6, 3)
+    x = rng.standard_normal((32,) + shape[1:]).astype(np.float32)
+    y = rng.standard_normal((32,) + shape[1:-1] + (2,)).astype(np.float32)
+    models = []
+    for _ in range(2):
+        inp = nn.Input(shape=shape[1:])
+        model = nn.models.Model(inp, nn.layers.Dense(2)(nn.layers.Dense(5, activation="tanh")(inp)))
+        model.compile("rmsprop", "mse", metrics=["mae"], weighted_metrics=["mse"])
+        models.append(model)
+    models[1].set_weights(models[0].get_weights())
+    for start in range(0, 32, 8):
+        rows = slice(start, start + 8)
+        got = models[0].train_on_batch(x[rows], y[rows])
+        want = models[1].train_on_batch(x[rows], y[rows], sample_weight=np.ones(8))
+        np.testing.assert_array_equal(got, want)
+    for a, b in zip(models[0].get_weights(), models[1].get_weights()):
+        np.testing.assert_array_equal(a, b)
+    got, want = models[0].evaluate(x, y, verbose=0), models[1].evaluate(x, y, sample_weight=np.ones(32), verbose=0)
+    np.testing.assert_array_equal(got, want)
+
+
 def test_evaluate_averages_batches_weighted_by_size(nn):
     x, y = np.arange(5.0).reshape(5, 1), np.zeros((5, 1))
     model = _linear(nn, np.array([[1.0]]), np.array([0.0]))

