@@ -265,9 +265,19 @@ def test_validation_arrays_are_evaluated_with_the_last_training_batch_size(nn):
     assert sorted(h.history) == ["loss", "mean_absolute_error", "val_loss", "val_mean_absolute_error"]
     np.testing.assert_allclose(h.history["val_loss"], [want], rtol=1e-14)
     assert abs(want - (loss[0] + loss[2] + loss[3]) / 3) > 1e-3
+
+    class Seen(nn.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.seen = list(self.validation_data)
+
+    seen = Seen()
     h = linear(nn, lr=0.0).fit_generator(batches(), steps_per_epoch=3, epochs=1, verbose=0,
-                                         validation_data=(vx, vy))
+                                         validation_data=(vx, vy), callbacks=[seen])
     np.testing.assert_allclose(h.history["val_loss"], [loss.mean()], rtol=1e-14)
+    # callbacks see the validation arrays as Keras lists them: inputs, targets, sample weights (ones by default)
+    assert len(seen.seen) == 3
+    for got, want in zip(seen.seen, (vx, vy, np.ones(4))):
+        np.testing.assert_array_equal(np.asarray(got), want)
 
 
 def test_callbacks_see_steps_params_and_batch_sizes(nn, capsys):

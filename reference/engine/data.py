@@ -98,6 +98,15 @@ def sample_weights(y, sample_weight=None, class_weight=None):
     return None
 
 
+def callback_validation_data(val):
+    """Keras' ``callback.validation_data`` for arrays ``val`` = (inputs, targets, sample weights): one flat list,
+    the default sample weights listed as the ones they stand for; None without validation arrays."""
+    if val is None:
+        return None
+    xs, ys, sws = val
+    return xs + ys + [np.ones(y.shape[0]) if w is None and y is not None else w for y, w in zip(ys, sws)]
+
+
 def batches(size, batch_size):
     """[(start, end)] covering ``size`` samples."""
     n = int(np.ceil(size / float(batch_size)))

@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import callbacks as cbks
 from ..sequence import Sequence
+from . import data as D
 from .progbar import Progbar
 
 __all__ = ["fit_generator", "evaluate_generator", "predict_generator"]
@@ -213,7 +214,7 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
     calls.set_params({"epochs": epochs, "steps": steps_per_epoch, "verbose": verbose,
                       "do_validation": do_validation, "metrics": callback_metrics})
     for c in calls:
-        c.validation_data = None if val_arrays is None else val_arrays[0] + val_arrays[1] + val_arrays[2]
+        c.validation_data = D.callback_validation_data(val_arrays)
     guards_nan = any(type(c).__name__ == "TerminateOnNaN" for c in chain)
     model.stop_training = False
     calls.on_train_begin()
