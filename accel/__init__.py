@@ -1,7 +1,8 @@
 """nnspec.accel: the CuPy implementation.
 
 The framework is the reference's: ops dispatch on CuPy arrays to this implementation's kernel
-table, which is the generic reference kernels (run with ``xp = cupy``) overridden where a fused
+table, which is the generic reference kernels (run with ``xp`` = CuPy whose matmul is
+``nnspec.accel.blas``'s, callable while a CUDA graph records) overridden where a fused
 CUDA kernel is faster (``nnspec.accel.kernels``). Importing it without CuPy or a GPU raises
 :class:`~nnspec.reference.errors.ImplementationUnavailableError` saying what is missing.
 """
@@ -21,7 +22,7 @@ from nnspec.reference.namespace import bind  # noqa: E402
 
 from nnspec import reference as _reference  # noqa: E402
 
-from . import graphs  # noqa: E402
+from . import blas, graphs  # noqa: E402
 from .kernels import OVERRIDES  # noqa: E402
 
 
@@ -39,7 +40,7 @@ class CupyImplementation(Implementation):
         return graphs.train_step(super().train_step, model, xs, ys, sws)
 
 
-implementation = register(CupyImplementation("accel", cupy, cupy.ndarray, {**KERNELS, **OVERRIDES}))
+implementation = register(CupyImplementation("accel", blas.namespace(), cupy.ndarray, {**KERNELS, **OVERRIDES}))
 
 # nnspec.accel is the reference's public namespace with array-creating functions bound to this
 # implementation: fill this very module (and nnspec.accel.ops, .backend, ...) from it.
