@@ -18,8 +18,9 @@ records the next one and replays the recording from then on:
 
 What a replay could not repeat (a host synchronisation, random draws, other host state, Adam's step-dependent
 scalars) makes the recording fail: that signature then always runs eagerly, the reason kept in
-``model._step_graphs.refused``. ``NNSPEC_CUDA_GRAPHS=1`` turns graphs on: they stay off by default until
-``conformance/test_step_graphs.py`` has passed on a GPU (issue 8).
+``model._step_graphs.refused``. Graphs are on by default (``conformance/test_step_graphs.py``: replays train as
+eager steps, on an H100); ``NNSPEC_CUDA_GRAPHS=0`` turns them off. Every matrix product goes through
+``nnspec.accel.blas`` (CuPy's own cuBLAS wrapper refuses to run while a stream records).
 """
 
 import collections
@@ -35,7 +36,7 @@ MAX_GRAPHS = 4  # per model (a fit's last, smaller batch is a second signature)
 
 
 def enabled():
-    return os.environ.get("NNSPEC_CUDA_GRAPHS", "0") == "1"
+    return os.environ.get("NNSPEC_CUDA_GRAPHS", "1") != "0"
 
 
 def train_step(eager, model, xs, ys, sws):

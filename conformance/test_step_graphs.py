@@ -82,10 +82,21 @@ def _sequence_model(nn):
     return model
 
 
+def _convnet(nn):
+    # 32 x 14 x 14 rows of conv outputs: the bias gradient sums them as one matrix-vector product (reduce.py)
+    model = nn.models.Sequential([nn.layers.Conv2D(8, 3, activation="relu", input_shape=(16, 16, 1)),
+                                  nn.layers.MaxPooling2D(), nn.layers.Flatten(),
+                                  nn.layers.Dense(4, activation="softmax")])
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
 def _batches(name, sizes, seed=0):
     r = np.random.default_rng(seed)
     for n in sizes:
-        if name == "sequence":
+        if name == "convnet":
+            yield r.random((n, 16, 16, 1), dtype=np.float32), np.eye(4, dtype=np.float32)[r.integers(0, 4, n)]
+        elif name == "sequence":
             yield r.integers(0, 50, (n, 7)), r.integers(0, 2, (n, 1)).astype(np.float32)
         else:
             yield r.standard_normal((n, 12)).astype(np.float32), np.eye(4, dtype=np.float32)[r.integers(0, 4, n)]
@@ -112,11 +123,12 @@ def _train_both(nn, monkeypatch, make, name, sizes, between=None):
 
 
 @pytest.mark.gpu
-@pytest.mark.parametrize("name", ["mlp", "sequence"])
+@pytest.mark.parametrize("name", ["mlp", "sequence", "convnet"])
 def test_replayed_steps_train_as_eager_steps(nn, monkeypatch, name):
     graphs = _accel(nn)
-    make = _mlp if name == "mlp" else _sequence_model
-    eager, eager_model, replayed, model = _train_both(nn, monkeypatch, make, name, [8] * 7)
+    make = {"mlp": _mlp, "sequence": _sequence_model, "convnet": _convnet}[name]
+    eager, eager_model, replayed, model = _train_both(nn, monkeypatch, make, name,
+                                                      [32 if name == "convnet" else 8] * 7)
     assert model._step_graphs.refused == {} and model._step_graphs.replays == 7 - graphs.WARMUP_STEPS
     np.testing.assert_allclose(replayed, eager, rtol=1e-5, atol=1e-6)
     for a, b in zip(model.get_weights(), eager_model.get_weights()):
@@ -166,3 +178,11 @@ def test_steps_a_replay_cannot_repeat_run_eagerly(nn, monkeypatch, kind, reason)
     (why,) = model._step_graphs.refused.values()
     assert reason in why and model._step_graphs.replays == 0
     assert np.all(np.isfinite(losses)) and int(model.optimizer.iterations.numpy()) == 5
+
+
+def test_graphs_are_on_unless_turned_off(nn, monkeypatch):
+    graphs = _accel(nn)
+    monkeypatch.delenv("NNSPEC_CUDA_GRAPHS", raising=False)
+    assert graphs.enabled()
+    monkeypatch.setenv("NNSPEC_CUDA_GRAPHS", "0")
+    assert not graphs.enabled()

@@ -26,7 +26,7 @@ def _leading(x, axis):
 
 def _leading_sum(xp, x, lead, keepdims):
     rows = math.prod(x.shape[:lead])
-    out = xp.ones(rows, dtype=x.dtype) @ x.reshape(rows, -1)
+    out = xp.matmul(xp.ones(rows, dtype=x.dtype), x.reshape(rows, -1))
     return out.reshape((1,) * lead * keepdims + x.shape[lead:])
 
 

@@ -164,9 +164,9 @@ def gru_recurrence(xp, x, recurrent_kernel, h0, activation="tanh", recurrent_act
     azr = xp.empty((batch, steps, 2 * units), dtype=x.dtype)
     h = h0
     for t in range(steps):
-        azr[:, t] = x[:, t, :2 * units] + h @ kernel_zr
+        azr[:, t] = x[:, t, :2 * units] + xp.matmul(h, kernel_zr)
         z, rhs[:, t] = _gru_reset_gate(xp, azr[:, t], h, ract)
-        ahs[:, t] = x[:, t, 2 * units:] + rhs[:, t] @ kernel_h
+        ahs[:, t] = x[:, t, 2 * units:] + xp.matmul(rhs[:, t], kernel_h)
         h = hs[:, t] = _gru_output(xp, z, ahs[:, t], h, act)
     return hs, azr, rhs, ahs
 
@@ -187,7 +187,7 @@ def gru_recurrence_reset_after(xp, x, recurrent_kernel, recurrent_bias, h0, acti
     ms = xp.empty_like(x)
     h = h0
     for t in range(steps):
-        ms[:, t] = h @ recurrent_kernel + recurrent_bias
+        ms[:, t] = xp.matmul(h, recurrent_kernel) + recurrent_bias
         h = hs[:, t] = _gru_cell_reset_after(xp, x[:, t], ms[:, t], h, act, ract)
     return hs, ms
 
@@ -374,9 +374,9 @@ def gru_recurrence_grad(xp, azr, ahs, recurrent_kernel, h0, hs, ghs, activation=
         h_prev = hs[:, t - 1] if t else h0
         z, _ = ract(xp, azr[:, t, :units])
         dz, dah, dh_out = _gru_output_grad(xp, z, ahs[:, t], h_prev, ghs[:, t] + dh, act)
-        dazr, dh_rh = _gru_reset_gate_grad(xp, azr[:, t], h_prev, dz, dah @ kernel_h.T, ract)
+        dazr, dh_rh = _gru_reset_gate_grad(xp, azr[:, t], h_prev, dz, xp.matmul(dah, kernel_h.T), ract)
         dx[:, t, :2 * units], dx[:, t, 2 * units:] = dazr, dah
-        dh = dh_out + dh_rh + dazr @ kernel_zr.T
+        dh = dh_out + dh_rh + xp.matmul(dazr, kernel_zr.T)
     return dx, dh
 
 
@@ -394,5 +394,5 @@ def gru_recurrence_reset_after_grad(xp, x, ms, recurrent_kernel, h0, hs, ghs, ac
         h_prev = hs[:, t - 1] if t else h0
         dx[:, t], dm[:, t], dh_out = _gru_cell_reset_after_grad(xp, x[:, t], ms[:, t], h_prev, ghs[:, t] + dh,
                                                                 act, ract)
-        dh = dh_out + dm[:, t] @ recurrent_kernel.T
+        dh = dh_out + xp.matmul(dm[:, t], recurrent_kernel.T)
     return dx, dm, dh
