@@ -11,13 +11,15 @@ records the next one and replays the recording from then on:
   a copy of that array into the old buffer; a variable rebound between steps (set_weights) is copied in;
 * the graph's temporaries come from a memory pool of its own, kept with the graph and used by nothing else
   (a shared pool would hand them to arrays the next replay overwrites);
-* host state: the replay advances the optimizer's iteration count as the step did; a step whose optimizer
-  scalars (learning rate ...) differ from the recorded ones drops the graph and runs eagerly;
+* host state: the replay advances the optimizer's iteration count as the step did; the optimizer's numbers
+  of the step (learning rate, Adam's bias correction: ``reference.capture.step_scalars``) are device scalars
+  of the graph, refilled from the host before every replay; a step whose other settings (nesterov ...)
+  differ from the recorded ones drops the graph and runs eagerly;
 * Embedding's and the sparse crossentropy's index checks run on the host batch before each replay
   (``nnspec.reference.capture``).
 
-What a replay could not repeat (a host synchronisation, random draws, other host state, Adam's step-dependent
-scalars) makes the recording fail: that signature then always runs eagerly, the reason kept in
+What a replay could not repeat (a host synchronisation, random draws, other host state such as Nadam's
+momentum schedule) makes the recording fail: that signature then always runs eagerly, the reason kept in
 ``model._step_graphs.refused``. Graphs are on by default (``conformance/test_step_graphs.py``: replays train as
 eager steps, on an H100); ``NNSPEC_CUDA_GRAPHS=0`` turns them off. Every matrix product goes through
 ``nnspec.accel.blas`` (CuPy's own cuBLAS wrapper refuses to run while a stream records).
@@ -86,7 +88,7 @@ class StepGraphs:
                 self.graphs.popitem(last=False)
         self.graphs.move_to_end(key)
         self.replays += 1
-        return graph.replay(model, flat)
+        return graph.replay(model, flat, scalars)
 
 
 def _signature(model, flat):
@@ -95,11 +97,14 @@ def _signature(model, flat):
     return setup + tuple(None if a is None else (a.shape, a.dtype.str) for a in flat)
 
 
-def _step_scalars(optimizer, iterations=None):
-    """The Python numbers the optimizer's update kernels get this step (a recording holds them fixed)."""
-    if iterations is None:
-        iterations = int(optimizer.iterations.numpy())
-    return optimizer._step_scalars(iterations)
+def _step_scalars(optimizer):
+    """What the optimizer's update kernels get this step: its numbers, and settings such as nesterov."""
+    return optimizer._step_scalars(int(optimizer.iterations.numpy()))
+
+
+def _settings(scalars):
+    """An optimizer's step scalars other than its numbers (which a replay refills)."""
+    return {k: v for k, v in scalars.items() if type(v) is not float}
 
 
 def _on_device(variable):
@@ -111,10 +116,8 @@ class _Recorded:
 
     def __init__(self, model, batch, scalars):
         optimizer = model.optimizer
-        if _step_scalars(optimizer, int(optimizer.iterations.numpy()) + 1) != scalars:
-            raise capture.NotCapturable("the optimizer's update scalars change every step (Adam's bias "
-                                        "correction, a decaying learning rate)")
         self.scalars = scalars
+        self.numbers = None  # (names, float64 device buffer) of the optimizer's numbers, see step_scalars
         self.variables = [v for v in list(model.weights) + list(optimizer.weights) if _on_device(v)]
         self.buffers = [v.data for v in self.variables]
         host_state = [v for v in optimizer.weights if not _on_device(v)]
@@ -158,6 +161,15 @@ class _Recorded:
                 buf[...] = v.data
                 v.data = buf
 
+    def step_scalars(self, scalars):
+        """The optimizer's numbers as float64 device scalars the replays refill (the others kept as they are)."""
+        if self.numbers is not None:
+            raise capture.NotCapturable("a second optimizer step within the step")
+        names = [k for k, v in scalars.items() if type(v) is float]
+        buffer = cupy.empty(len(names), np.float64)  # no kernel: filled before each replay
+        self.numbers = (names, buffer)
+        return {k: buffer[names.index(k)] if k in names else v for k, v in scalars.items()}
+
     def defer_index_check(self, array, limit, message):
         for k, a in enumerate(self.inputs):
             if a is array:
@@ -167,12 +179,13 @@ class _Recorded:
                                     "host")
 
     def still_valid(self, model, scalars):
-        """Whether a replay does what the eager step would: same optimizer scalars, same variable shapes."""
-        return scalars == self.scalars and all(
+        """Whether a replay does what the eager step would: the optimizer's settings besides its numbers as
+        recorded, the same variable shapes."""
+        return _settings(scalars) == _settings(self.scalars) and all(
             v.data is buf or (v.data.shape == buf.shape and v.data.dtype == buf.dtype)
             for v, buf in zip(self.variables, self.buffers))
 
-    def replay(self, model, flat):
+    def replay(self, model, flat, scalars):
         for k, limit, message in self.checks:
             error = capture.index_range_error(flat[k], limit, message)
             if error is not None:
@@ -183,6 +196,9 @@ class _Recorded:
             for buf, a in zip(self.inputs, flat):
                 if buf is not None:
                     buf.set(np.ascontiguousarray(a), stream=self.stream)
+            if self.numbers is not None:
+                names, buffer = self.numbers
+                buffer.set(np.array([scalars[k] for k in names], np.float64), stream=self.stream)
             self.graph.launch(stream=self.stream)
             values = [float(o.get(stream=self.stream)) for o in self.outputs]
         model.optimizer.iterations.assign_add(1)

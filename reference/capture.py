@@ -7,6 +7,9 @@ keep other host state. Code that would do so asks this module first:
 * ``check_index_range``: the index checks of Embedding and of the sparse crossentropy. Run at once
   normally; while a step is recorded, handed to the recorder, which runs it on the host batch before every
   replay (the indices must then be a batch input, as they are in the books' models).
+* ``step_scalars``: an optimizer's Python numbers of the step (Adam's bias-corrected learning rate, a decayed
+  one). Returned as they are normally; a recorder hands back device scalars that it refills with the numbers
+  of each replayed step before replaying it.
 * ``refuse``: anything else a replay cannot repeat (random draws) makes the recording fail with
   :class:`NotCapturable`; the implementation then runs that step, and later ones of its shape, eagerly.
 
@@ -40,6 +43,13 @@ def refuse(reason):
     """Make a recording fail with ``reason``; nothing while no step is recorded."""
     if _RECORDER.get() is not None:
         raise NotCapturable(reason)
+
+
+def step_scalars(scalars):
+    """The dict of an optimizer's numbers for this step, or, while a step is recorded by a recorder with a
+    ``step_scalars`` method, what that returns for it (device scalars the kernels read at every replay)."""
+    take = getattr(_RECORDER.get(), "step_scalars", None)
+    return scalars if take is None else take(scalars)
 
 
 def index_range_error(array, limit, message):

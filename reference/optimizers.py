@@ -31,6 +31,7 @@ import warnings
 
 import numpy as np
 
+from . import capture
 from . import config as _config
 from . import ops as _ops
 from .implementation import implementation_of
@@ -180,7 +181,8 @@ class Optimizer(Configurable):
         with no_grad(), quiet(np):
             slots = [self._slots_of(p) for p in params]
             iterations = int(_value(self.iterations))
-            step = self._step_scalars(iterations)
+            host_step = self._step_scalars(iterations)
+            step = capture.step_scalars(host_step)  # device scalars while a step is recorded for replays
             updated = [self.iterations] + self._step_state()
             for p, g, s in zip(params, grads, slots):
                 g = _ops.as_tensor(g, like=p)
@@ -192,7 +194,7 @@ class Optimizer(Configurable):
                 self._update(p, g, s, step)
                 updated.extend(s)
                 updated.append(p)
-            self._finish_step(step)
+            self._finish_step(host_step)
             self.iterations.assign_add(1)
         self.updates = updated
         return updated

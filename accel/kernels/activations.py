@@ -4,8 +4,8 @@ Same formulas as ``nnspec.reference.kernels.activation``:
 softmax = exp(x - m) / sum(exp(x - m)), log_softmax = (x - m) - log(sum(exp(x - m))), with m the
 maximum along the axes (replaced by 0 where it is not finite), softplus = max(x, 0) + log1p(exp(-|x|)).
 Softmax and log_softmax are three launches each (max, one reduction of exp(x - m) that broadcasts m,
-one elementwise pass) instead of the generic six or seven. Unverified on a GPU when written (no CuPy
-on the machine it was written on): conformance --impl=accel checks them against the reference.
+one elementwise pass) instead of the generic six or seven. conformance --impl=accel checks them against
+the reference.
 """
 
 import cupy

@@ -1,4 +1,4 @@
-"""Fused optimizer updates: one CUDA launch per parameter and step (UNVERIFIED on a GPU so far).
+"""Fused optimizer updates: one CUDA launch per parameter and step.
 
 Same signatures and formulas as ``nnspec.reference.kernels.optim``: ``fn(xp, p, g, *slots,
 **scalars) -> (new_p, *new_slots)``. The slots are read and rewritten in place (they belong to
@@ -67,9 +67,11 @@ _nadam = _kernel(("lr", "beta_1", "one_minus_beta_1", "beta_2", "one_minus_beta_
 
 
 def _run(kern, p, g, scalars, slots):
+    # A scalar is a Python number, or a float64 device scalar while a CUDA graph records the step (refilled
+    # before every replay; 1 - beta and the like then computed on the device, in float64 as Python does).
     t = p.dtype.type
     p_out = cupy.empty_like(p)
-    kern(p, g, *[t(s) for s in scalars], p_out, *slots)
+    kern(p, g, *[s.astype(p.dtype) if isinstance(s, cupy.ndarray) else t(s) for s in scalars], p_out, *slots)
     return (p_out, *slots)
 
 

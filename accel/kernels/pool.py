@@ -16,8 +16,8 @@ the windows holding their element in a fixed order: no atomics, deterministic re
   count; its adjoint adds g / count of every window holding the element, windows in decreasing
   (row, col) order, which is the order of the reference's loop over window offsets.
 
-Unverified on a GPU when written (no CuPy on the machine it was written on): ``pytest conformance
---impl=accel`` checks them against the reference (forward, VJP, double backward of every case).
+``pytest conformance --impl=accel`` checks them against the reference (forward, VJP, double backward of
+every case).
 """
 
 import cupy
