@@ -35,6 +35,7 @@ from nnspec.reference.tensor import Tensor
 
 WARMUP_STEPS = 2
 MAX_GRAPHS = 4  # per model (a fit's last, smaller batch is a second signature)
+MAX_NUMBERS = 32  # of an optimizer step (Nadam's are 11)
 
 
 def enabled():
@@ -117,7 +118,9 @@ class _Recorded:
     def __init__(self, model, batch, scalars):
         optimizer = model.optimizer
         self.scalars = scalars
-        self.numbers = None  # (names, float64 device buffer) of the optimizer's numbers, see step_scalars
+        # the optimizer's numbers (see step_scalars): a buffer made before the recording, outside the graph's pool
+        # (one made in the pool while recording came back overwritten by the replays' temporaries, on an H100)
+        self.numbers, self.number_buffer = None, cupy.zeros(MAX_NUMBERS, np.float64)
         self.variables = [v for v in list(model.weights) + list(optimizer.weights) if _on_device(v)]
         self.buffers = [v.data for v in self.variables]
         host_state = [v for v in optimizer.weights if not _on_device(v)]
@@ -166,7 +169,9 @@ class _Recorded:
         if self.numbers is not None:
             raise capture.NotCapturable("a second optimizer step within the step")
         names = [k for k, v in scalars.items() if type(v) is float]
-        buffer = cupy.empty(len(names), np.float64)  # no kernel: filled before each replay
+        if len(names) > MAX_NUMBERS:
+            raise capture.NotCapturable(f"the optimizer has more than {MAX_NUMBERS} numbers a step")
+        buffer = self.number_buffer[:len(names)]
         self.numbers = (names, buffer)
         return {k: buffer[names.index(k)] if k in names else v for k, v in scalars.items()}
 

@@ -164,11 +164,11 @@ def test_optimizer_numbers_are_handed_to_the_recorder(nn):
             self.numbers = dict(scalars)
             return {k: 2 * v if k == "lr_t" else v for k, v in scalars.items()}
 
-    v = nn.Variable(np.ones(3, np.float32))
+    v, g = nn.Variable(np.ones(3, np.float32)), nn.constant(np.ones(3, np.float32))
     opt = nn.optimizers.Adam(lr=0.01)
     rec = NumbersRecorder()
     with capture.recording(rec):
-        opt.apply_gradients([(nn.constant(np.ones(3, np.float32)), v)])
+        opt.apply_gradients([(g, v)])
     assert rec.numbers == pytest.approx({"lr_t": 0.01 * np.sqrt(1 - 0.999) / (1 - 0.9), "beta_1": 0.9,
                                          "beta_2": 0.999, "epsilon": 1e-7}, rel=1e-15)
     # first Adam step with g = 1: m = 0.1, v = 0.001, p -= lr_t * m / (sqrt(v) + eps), with the recorder's lr_t
