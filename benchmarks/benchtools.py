@@ -64,6 +64,8 @@ def run(benchmark, nn, rounds, fn, torch_fn=None):
     if torch is not None:
         benchmark.extra_info.update(torch_device=device,
                                     torch_seconds=time_torch(torch, device, torch_fn(torch, device), rounds))
+        if device == "cuda":
+            benchmark.extra_info["torch_tf32"] = bool(torch.backends.cudnn.allow_tf32)
     return out
 
 
@@ -89,7 +91,13 @@ def torch_for(nn):
         return None, None
     if nn.implementation.name == "accel":
         # A CPU timing would say nothing about the GPU kernels, so no comparison without CUDA torch.
-        return (torch, "cuda") if torch.cuda.is_available() else (None, None)
+        if not torch.cuda.is_available():
+            return None, None
+        # Like for like: PyTorch's cuDNN convolutions and RNNs use TF32 by default, accel's products only with
+        # CUPY_TF32=1; both follow that setting (recorded in the report as torch_tf32).
+        tf32 = os.environ.get("CUPY_TF32") == "1"
+        torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = tf32
+        return torch, "cuda"
     return torch, "cpu"
 
 

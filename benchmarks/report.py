@@ -71,6 +71,7 @@ def _row(bench):
         "throughput_unit": extra.get("throughput_unit"),
         "torch_ms": extra["torch_seconds"] * 1e3 if "torch_seconds" in extra else None,
         "torch_device": extra.get("torch_device"),
+        "torch_tf32": extra.get("torch_tf32"),
         "ratio_vs_torch": extra.get("ratio_vs_torch"),
     }
 
@@ -124,7 +125,8 @@ def _markdown(raw, impl, rows, info, plot_note):
         lines.append(f"- NumPy's BLAS: {blas}")
     if commit.get("id"):
         lines.append(f"- commit: {commit['id'][:12]}{' (dirty tree)' if commit.get('dirty') else ''}")
-    torch_devices = sorted({r["torch_device"] for r in rows if r["torch_device"]})
+    torch_devices = sorted({r["torch_device"] + {True: " (TF32 on)", False: " (TF32 off)", None: ""}[
+        r.get("torch_tf32")] for r in rows if r["torch_device"]})
     compared = ", ".join(torch_devices) or "none (no torch here, or no CUDA torch for accel)"
     lines.append(f"- PyTorch comparison: {compared}")
     lines += ["", "| benchmark | median ms | min ms | throughput | of limit | torch ms | ratio vs torch |",

@@ -73,3 +73,13 @@ def test_report_puts_rows_beside_the_measured_limits(tmp_path):
     assert "| mm | 10.000 | 5.000 | 800.0 GFLOP/s | 80% |" in text
     assert "| copy | 10.000 | 5.000 | 500.0 GB/s | 25% |" in text
     assert "| step | 10.000 | 5.000 | 9.0 samples/s | – |" in text
+
+
+def test_report_says_whether_cuda_torch_ran_with_tf32(tmp_path):
+    raw = {"datetime": "2026-01-01T00:00:00", "machine_info": {},
+           "benchmarks": [_bench("test_a", 0.002, torch_seconds=0.001, torch_device="cuda", torch_tf32=False,
+                                 ratio_vs_torch=2.0)]}
+    src = tmp_path / "raw.json"
+    src.write_text(json.dumps(raw))
+    text = write_report(src, tmp_path / "out").read_text()
+    assert "- PyTorch comparison: cuda (TF32 off)" in text
