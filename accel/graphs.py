@@ -18,11 +18,12 @@ records the next one and replays the recording from then on:
 * Embedding's and the sparse crossentropy's index checks run on the host batch before each replay
   (``nnspec.reference.capture``).
 
-What a replay could not repeat (a host synchronisation, random draws, other host state such as Nadam's
-momentum schedule) makes the recording fail: that signature then always runs eagerly, the reason kept in
-``model._step_graphs.refused``. Graphs are on by default (``conformance/test_step_graphs.py``: replays train as
-eager steps, on an H100); ``NNSPEC_CUDA_GRAPHS=0`` turns them off. Every matrix product goes through
-``nnspec.accel.blas`` (CuPy's own cuBLAS wrapper refuses to run while a stream records).
+What a replay could not repeat (a host synchronisation, random draws, host state other than the optimizer's
+iteration count and step state, which a replay advances as the step does) makes the recording fail: that signature
+then always runs eagerly, the reason kept in ``model._step_graphs.refused``. Graphs are on by default
+(``conformance/test_step_graphs.py``: replays train as eager steps, on an H100); ``NNSPEC_CUDA_GRAPHS=0`` turns
+them off. Every matrix product goes through ``nnspec.accel.blas`` (CuPy's own cuBLAS wrapper refuses to run while a
+stream records).
 """
 
 import collections
@@ -153,7 +154,8 @@ class _Recorded:
                 v.assign(old)
         if graph is None:
             raise capture.NotCapturable("the stream capture was invalidated")
-        if changed != [optimizer.iterations.name]:
+        replayed = {optimizer.iterations.name} | {v.name for v in optimizer._step_state()}  # see replay
+        if optimizer.iterations.name not in changed or set(changed) - replayed:
             raise capture.NotCapturable(f"the step changes host state a replay would not: {changed}")
         self.graph = graph
 
@@ -206,6 +208,7 @@ class _Recorded:
                 buffer.set(np.array([scalars[k] for k in names], np.float64), stream=self.stream)
             self.graph.launch(stream=self.stream)
             values = [float(o.get(stream=self.stream)) for o in self.outputs]
+        model.optimizer._finish_step(scalars)  # host state of the optimizer (Nadam's momentum schedule)
         model.optimizer.iterations.assign_add(1)
         return values
 
