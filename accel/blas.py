@@ -81,11 +81,6 @@ def _even_stride(x):
     return step // x.itemsize
 
 
-def _overlaps(a, b):
-    lo_a, lo_b = a.data.ptr, b.data.ptr
-    return lo_a < lo_b + max(b.nbytes, 1) and lo_b < lo_a + max(a.nbytes, 1) if a.size and b.size else False
-
-
 def matmul(a, b, out=None):
     """``numpy.matmul(a, b, out=out)`` on CuPy arrays: float32/float64 operands of one dtype on cuBLAS (in
     one strided-batched call; leading axes broadcast), anything else by ``cupy.matmul``."""
@@ -109,7 +104,9 @@ def matmul(a, b, out=None):
     shape = batch + (m, n)
     if out is not None and (out.shape != shape or out.dtype != dtype):
         raise ValueError(f"matmul: out must be {shape} {dtype}, got {out.shape} {out.dtype}")
-    direct = out is not None and out.flags.c_contiguous and not (_overlaps(out, a) or _overlaps(out, b))
+    # cuBLAS writes out while reading the operands: only into memory no operand's extent reaches
+    direct = out is not None and out.flags.c_contiguous and not (
+        cupy.may_share_memory(out, a) or cupy.may_share_memory(out, b))
     y = out if direct else cupy.empty(shape, dtype)
     count = int(np.prod(batch))
     if y.size and k == 0:

@@ -104,9 +104,14 @@ def _step_scalars(optimizer):
     return optimizer._step_scalars(int(optimizer.iterations.numpy()))
 
 
+def _is_number(value):
+    """Whether an optimizer's step scalar is one of its numbers (a Python float a replay refills) rather than
+    a setting (nesterov ...) the recording holds fixed."""
+    return type(value) is float
+
+
 def _settings(scalars):
-    """An optimizer's step scalars other than its numbers (which a replay refills)."""
-    return {k: v for k, v in scalars.items() if type(v) is not float}
+    return {k: v for k, v in scalars.items() if not _is_number(v)}
 
 
 def _on_device(variable):
@@ -170,12 +175,12 @@ class _Recorded:
         """The optimizer's numbers as float64 device scalars the replays refill (the others kept as they are)."""
         if self.numbers is not None:
             raise capture.NotCapturable("a second optimizer step within the step")
-        names = [k for k, v in scalars.items() if type(v) is float]
+        names = [k for k, v in scalars.items() if _is_number(v)]
         if len(names) > MAX_NUMBERS:
             raise capture.NotCapturable(f"the optimizer has more than {MAX_NUMBERS} numbers a step")
         buffer = self.number_buffer[:len(names)]
         self.numbers = (names, buffer)
-        return {k: buffer[names.index(k)] if k in names else v for k, v in scalars.items()}
+        return {**scalars, **{k: buffer[i] for i, k in enumerate(names)}}
 
     def defer_index_check(self, array, limit, message):
         for k, a in enumerate(self.inputs):

@@ -54,18 +54,24 @@ def test_matmul_is_numpy_matmul(blas, case, dtype):
     np.testing.assert_allclose(cupy.asnumpy(got), want, rtol=tol, atol=tol)
 
 
-@pytest.mark.parametrize("where", ["fresh", "a row block", "a strided view", "its own operand"])
+@pytest.mark.parametrize("where", ["fresh", "a row block", "a strided view", "its own operand",
+                                   "inside a strided operand's span"])
 def test_matmul_writes_out(blas, where):
     """out=: a whole array, a block of a bigger one (the LSTM's pre-activations), a strided view (copied in),
-    and an operand itself (numpy computes as if into a temporary)."""
+    an operand itself and memory between a strided operand's elements' ends (numpy computes as if into a
+    temporary)."""
     import cupy
     rng = np.random.default_rng(1)
     a, b = _pair(rng, (4, 4), (4, 4), "float64")
     want = a @ b
     da, db = cupy.asarray(a), cupy.asarray(b)
+    span = cupy.zeros(40)
+    if where == "inside a strided operand's span":  # da's rows at 0-3, 8-11, 16-19, 24-27 of span; out at 20-35
+        da = span[:32].reshape(4, 8)[:, :4]
+        da[...] = cupy.asarray(a)
     big = cupy.full((3, 4, 4), 7.0)
     out = {"fresh": cupy.empty((4, 4)), "a row block": big[1], "a strided view": cupy.empty((4, 8))[:, ::2],
-           "its own operand": da}[where]
+           "its own operand": da, "inside a strided operand's span": span[20:36].reshape(4, 4)}[where]
     got = blas.matmul(da, db, out=out)
     assert got is out
     np.testing.assert_allclose(cupy.asnumpy(out), want, rtol=1e-12)
