@@ -44,9 +44,8 @@ def run(benchmark, nn, rounds, fn, torch_fn=None):
     """Time ``fn`` (returns its last result); the synchronize makes a GPU round include the GPU work.
 
     ``torch_fn(torch, device)`` returns a callable doing the same work in PyTorch (CPU PyTorch for the
-    reference, CUDA PyTorch for accel), timed for as many rounds right after ours; its median goes into
-    extra_info for ``record``. Not interleaved round by round: on the CPU, PyTorch's OpenMP threads and
-    OpenBLAS's spin-wait after their work and slowed the other side's next round by up to 1.7x.
+    reference, CUDA PyTorch for accel), timed for as many rounds in blocks alternating with ours (see
+    ``Alternation``); its median goes into extra_info for ``record``.
     """
     def target():
         out = fn()
@@ -59,14 +58,61 @@ def run(benchmark, nn, rounds, fn, torch_fn=None):
             target()
             seconds.append(time.perf_counter() - start)
         rounds = max(rounds, min(MAX_ROUNDS, int(TIMED_SECONDS / max(min(seconds), 1e-9))))
-    out = benchmark.pedantic(target, rounds=rounds, iterations=1, warmup_rounds=WARMUP_ROUNDS)
     torch, device = torch_for(nn) if torch_fn is not None and not benchmark.disabled else (None, None)
-    if torch is not None:
-        benchmark.extra_info.update(torch_device=device,
-                                    torch_seconds=time_torch(torch, device, torch_fn(torch, device), rounds))
-        if device == "cuda":
-            benchmark.extra_info["torch_tf32"] = bool(torch.backends.cudnn.allow_tf32)
+    if torch is None:
+        return benchmark.pedantic(target, rounds=rounds, iterations=1, warmup_rounds=WARMUP_ROUNDS)
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+    theirs = torch_fn(torch, device)
+
+    def torch_target():
+        theirs()
+        sync()
+    for _ in range(WARMUP_ROUNDS):
+        torch_target()
+    alternation = Alternation(target, torch_target, rounds, WARMUP_ROUNDS)
+    out = benchmark.pedantic(target, setup=alternation.setup, rounds=rounds, iterations=1,
+                             warmup_rounds=WARMUP_ROUNDS)
+    benchmark.extra_info.update(torch_device=device, torch_seconds=alternation.finish())
+    if device == "cuda":
+        benchmark.extra_info["torch_tf32"] = bool(torch.backends.cudnn.allow_tf32)
     return out
+
+
+# Ours and PyTorch are each timed in up to this many blocks of rounds, alternating: a shared machine's speed
+# drifts by 10-30% from minute to minute, and one block each put the two sides in different minutes. Not
+# round by round: on the CPU, PyTorch's OpenMP threads and OpenBLAS's spin-wait after their work and slowed
+# the other side's next round by up to 1.7x, so the first call after every switch is left untimed.
+BLOCKS = 4
+
+
+class Alternation:
+    """PyTorch's timed rounds in blocks between blocks of ours. pytest-benchmark's ``pedantic`` calls
+    ``setup`` (untimed) before each of its rounds: before the first round of each of our blocks but the
+    first it times a block of PyTorch's (after one untimed call), then makes one untimed call of ours;
+    ``finish`` times the last block and returns the median of PyTorch's rounds."""
+
+    def __init__(self, ours, theirs, rounds, warmup_rounds, blocks=BLOCKS):
+        self.ours, self.theirs, self.rounds, self.warmup_rounds = ours, theirs, rounds, warmup_rounds
+        self.per = -(-rounds // min(blocks, rounds))  # rounds per block, ceiling
+        self.calls, self.seconds = 0, []
+
+    def setup(self):
+        timed = self.calls - self.warmup_rounds  # the index of the round of ours about to be timed
+        self.calls += 1
+        if timed > 0 and timed % self.per == 0:
+            self._block(self.per)
+            self.ours()
+
+    def _block(self, count):
+        self.theirs()
+        for _ in range(count):
+            start = time.perf_counter()
+            self.theirs()
+            self.seconds.append(time.perf_counter() - start)
+
+    def finish(self):
+        self._block(self.rounds - len(self.seconds))
+        return statistics.median(self.seconds)
 
 
 def record(benchmark, nn, work, unit, scale=1e9):
@@ -99,20 +145,6 @@ def torch_for(nn):
         torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = tf32
         return torch, "cuda"
     return torch, "cpu"
-
-
-def time_torch(torch, device, fn, runs):
-    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
-    for _ in range(WARMUP_ROUNDS):
-        fn()
-        sync()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        sync()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def to_torch(torch, device, array, requires_grad=False):

@@ -139,9 +139,10 @@ def _markdown(raw, impl, rows, info, plot_note):
     if not rows:
         lines.append("| (no benchmark ran: all were skipped, see the pytest output) | | | | | | |")
     lines += ["",
-              "Ratio vs torch = our median / PyTorch's median for the same work in the same run "
-              "(below 1: faster than PyTorch). Matmul throughput counts 2·B·M·N·K flops forward and 3x that "
-              "forward+backward; reduction throughput counts the bytes an ideal kernel reads and writes. "
+              "Ratio vs torch = our median / PyTorch's median for the same work in the same run, the two "
+              "timed in alternating blocks of rounds (below 1: faster than PyTorch). Matmul throughput counts "
+              "2·B·M·N·K flops forward and 3x that forward+backward; reduction throughput counts the bytes an "
+              "ideal kernel reads and writes. "
               "Of limit = throughput / the machine's limit measured in the same run (limit_matmul_fp32 for GFLOP/s, "
               "limit_copy_bandwidth for GB/s).",
               "", plot_note, ""]
