@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 from benchtools import FLOAT32, assert_close, record, run, to_torch
 
-DENSE = [(128, 784, 512), (1024, 784, 512)]  # (batch, in, units): the book's MNIST MLP layer
+# (batch, in, units): the book's MNIST MLP layer, and a large layer whose rate is set against the measured matmul
+# limit (limit_matmul_fp32 is 4096^3): a second on 2 CPU cores, so out of the untimed smoke run
+DENSE = [(128, 784, 512), (1024, 784, 512), pytest.param((4096, 4096, 4096), marks=pytest.mark.slow)]
 PARAMS = 10_000_000
 CE = [(1024, 1000)]  # (batch, classes)
 
