@@ -23,22 +23,26 @@ def test_dense_forward_backward(benchmark, nn, rounds, shape):
     w, b = layer.get_weights()
     xt = nn.constant(x)
 
+    # the gradients of the input, the kernel and the bias, as for a layer inside a network: three products
     def step():
         with nn.GradientTape() as tape:
+            tape.watch(xt)
             loss = nn.ops.sum(layer(xt))
-        return tape.gradient(loss, layer.trainable_weights)[0]
+        return tape.gradient(loss, [xt] + layer.trainable_weights)[:2]
 
     def torch_fn(torch, device):
-        tx, tw = to_torch(torch, device, x), to_torch(torch, device, w, requires_grad=True)
+        tx, tw = to_torch(torch, device, x, requires_grad=True), to_torch(torch, device, w, requires_grad=True)
         tb = to_torch(torch, device, b, requires_grad=True)
-        return lambda: torch.autograd.grad(torch.relu(tx @ tw + tb).sum(), [tw, tb])
+        return lambda: torch.autograd.grad(torch.relu(tx @ tw + tb).sum(), [tx, tw, tb])
 
-    gw = run(benchmark, nn, rounds, step, torch_fn)
+    gx, gw = run(benchmark, nn, rounds, step, torch_fn)
     y = layer(xt)
     assert_close(nn, y, np.maximum(x.astype(np.float64) @ w + b, 0.0), "dense output")
     # the relu mask of the output computed: an entry within rounding of 0 may fall either side in float32
     # (about one in a million here), and its flip would move a whole row of x into the check
-    assert_close(nn, gw, x.astype(np.float64).T @ (y.numpy() > 0).astype(np.float64), "dense kernel gradient")
+    mask = (y.numpy() > 0).astype(np.float64)
+    assert_close(nn, gw, x.astype(np.float64).T @ mask, "dense kernel gradient")
+    assert_close(nn, gx, mask @ w.astype(np.float64).T, "dense input gradient")
     record(benchmark, nn, 3 * 2 * n * d * u, "GFLOP/s")
 
 
