@@ -13,6 +13,8 @@ import types
 import cupy
 import numpy as np
 
+from nnspec.blas import mapped_libraries
+
 _HOST_POINTERS = 0  # CUBLAS_POINTER_MODE_HOST: alpha and beta read from host memory at the call
 _NO_TRANSPOSE, _TRANSPOSE = 0, 1
 _SCALARS = {np.dtype(np.float32): (ctypes.c_float(1.0), ctypes.c_float(0.0)),
@@ -25,8 +27,7 @@ def _cublas():
     global _lib
     if _lib is None:
         cupy.cuda.device.get_cublas_handle()  # loads cuBLAS and makes this device's handle
-        with open("/proc/self/maps") as maps:
-            paths = sorted({line.split()[-1] for line in maps if "/libcublas.so" in line})
+        paths = mapped_libraries("/libcublas.so")
         if not paths:
             raise RuntimeError("nnspec.accel: cuBLAS is not loaded in this process (CuPy should have loaded it)")
         lib = ctypes.CDLL(paths[0])

@@ -41,3 +41,13 @@ def test_loaded_coretype_is_this_process_openblas():
         wanted = os.environ.get("OPENBLAS_CORETYPE")
         assert wanted is None or LOADED.lower() == wanted.lower()
     assert blas.describe().startswith(f"{CONFIG['name']} {CONFIG['version']}")
+
+
+@pytest.mark.skipif(platform.system() != "Linux", reason="the mapped libraries are read from /proc (Linux)")
+def test_mapped_libraries_finds_the_libraries_of_this_process():
+    # the C library every Python links, in any case of the fragment; nothing for a name no library has
+    libc = blas.mapped_libraries("LIBC.SO")
+    assert libc and all(".so" in p and "libc.so" in p.lower() for p in libc) and libc == sorted(libc)
+    assert blas.mapped_libraries("no-such-library-in-nnspec") == []
+    if LOADED is not None:  # the OpenBLAS the core type was asked of is among them
+        assert blas.mapped_libraries("openblas")

@@ -15,15 +15,21 @@ _QUERIES = ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "op
             "openblas_get_corename")
 
 
+def mapped_libraries(fragment):
+    """The paths, sorted, of the shared libraries this process has mapped whose path holds ``fragment`` (any case):
+    a library loaded under a name that differs by version or build; none where /proc cannot be read (not Linux)."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f}
+    except OSError:
+        return []
+    return sorted(p for p in paths if ".so" in p and fragment.lower() in p.lower())
+
+
 def loaded_coretype():
     """The core type of the OpenBLAS this process has loaded (NumPy's first), or None where that cannot be asked:
     no OpenBLAS loaded, no /proc (not Linux), a build without the query."""
-    try:
-        with open("/proc/self/maps") as f:
-            paths = {line.split()[-1] for line in f if "openblas" in line.lower() and ".so" in line}
-    except OSError:
-        return None
-    for path in sorted(paths, key=lambda p: "numpy" not in p):
+    for path in sorted(mapped_libraries("openblas"), key=lambda p: "numpy" not in p):
         try:
             lib = ctypes.CDLL(path)
         except OSError:
