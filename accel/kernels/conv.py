@@ -1,4 +1,4 @@
-"""Convolution on the GPU: im2col and col2im as CuPy ElementwiseKernels, the matmuls on cuBLAS.
+"""Convolution on the GPU: im2col and col2im as CUDA kernels, the matmuls on cuBLAS.
 
 The three kernels (``conv2d``, ``conv2d_backprop_input``, ``conv2d_backprop_filter``) are the
 reference's (``nnspec.reference.kernels.conv``: the grouped matmuls via ``cupy.matmul``, i.e.
@@ -12,81 +12,93 @@ cuBLAS), with the two data movements replaced:
   0 <= oh < OH (and likewise for columns). No atomics: deterministic, and the same summation order
   as the reference's tap-by-tap accumulation.
 
-The conformance suite with ``--impl=accel`` checks these kernels against the reference's goldens and
-VJPs.
+Threads split their flat index with ``indexing``'s 32-bit multiply-shift quotients (64-bit indices for
+arrays beyond its limit). Dtypes other than float32/float64 take the reference's path on CuPy. The
+conformance suite with ``--impl=accel`` checks these kernels against the reference's goldens and VJPs.
 """
 
-import cupy
 from nnspec.reference.kernels import conv as ref
 
-_GEOMETRY = ("int32 h, int32 w, int32 c, int32 oh, int32 ow, int32 kh, int32 kw, "
-             "int32 sh, int32 sw, int32 dh, int32 dw, int32 pt, int32 pl")
+from . import indexing
 
-_im2col_kernel = cupy.ElementwiseKernel(
-    "raw T x, " + _GEOMETRY, "T col",
-    """
+_SOURCE = r"""
+extern "C" __global__ void nnspec_im2col(long long total, const T* __restrict__ x, T* __restrict__ col,
+        int h, int w, int c, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw, int pt, int pl,
+        unsigned c_m, unsigned c_s, unsigned kw_m, unsigned kw_s, unsigned kh_m, unsigned kh_s,
+        unsigned ow_m, unsigned ow_s, unsigned oh_m, unsigned oh_s) {
     // col is C-contiguous (N, OH, OW, KH, KW, C); i is its flat index
-    ptrdiff_t r = i;
-    const int ch = r % c; r /= c;
-    const int tj = r % kw; r /= kw;
-    const int ti = r % kh; r /= kh;
-    const int b = r % ow; r /= ow;
-    const int a = r % oh;
-    const ptrdiff_t n = r / oh;
-    const int y = a * sh + ti * dh - pt;   // padded row a*sh + ti*dh, minus the top padding
-    const int z = b * sw + tj * dw - pl;   // padded column b*sw + tj*dw, minus the left padding
-    col = (y >= 0 && y < h && z >= 0 && z < w) ? x[((n * h + y) * w + z) * c + ch] : (T)0;
-    """,
-    "nnspec_conv_im2col")
-
-_col2im_kernel = cupy.ElementwiseKernel(
-    "raw T col, " + _GEOMETRY, "T dx",
-    """
-    // dx is C-contiguous (N, H, W, C); i is its flat index; col is (N, OH, OW, KH, KW, C)
-    ptrdiff_t r = i;
-    const int ch = r % c; r /= c;
-    const int z = r % w; r /= w;
-    const int y = r % h;
-    const ptrdiff_t n = r / h;
-    T acc = 0;
-    for (int ti = 0; ti < kh; ++ti) {
-        const int ty = y + pt - ti * dh;   // = a * sh for the output row a whose tap ti reads row y
-        if (ty < 0 || ty % sh != 0 || ty / sh >= oh) continue;
-        const int a = ty / sh;
-        for (int tj = 0; tj < kw; ++tj) {
-            const int tz = z + pl - tj * dw;
-            if (tz < 0 || tz % sw != 0 || tz / sw >= ow) continue;
-            const int b = tz / sw;
-            acc += col[((((n * oh + a) * ow + b) * kh + ti) * kw + tj) * c + ch];
-        }
+    NNSPEC_FOR(i, total) {
+        idx_t r = i, q;
+        q = NNSPEC_QUOT(r, c); const idx_t ch = r - q * c; r = q;
+        q = NNSPEC_QUOT(r, kw); const idx_t tj = r - q * kw; r = q;
+        q = NNSPEC_QUOT(r, kh); const idx_t ti = r - q * kh; r = q;
+        q = NNSPEC_QUOT(r, ow); const idx_t b = r - q * ow; r = q;
+        q = NNSPEC_QUOT(r, oh); const idx_t a = r - q * oh; const idx_t n = q;
+        const idx_t y = a * sh + ti * dh - pt;   // padded row a*sh + ti*dh, minus the top padding
+        const idx_t z = b * sw + tj * dw - pl;   // padded column b*sw + tj*dw, minus the left padding
+        col[i] = (y >= 0 && y < h && z >= 0 && z < w) ? x[((n * h + y) * w + z) * c + ch] : (T)0;
     }
-    dx = acc;
-    """,
-    "nnspec_conv_col2im")
+}
+
+extern "C" __global__ void nnspec_col2im(long long total, const T* __restrict__ col, T* __restrict__ dx,
+        int h, int w, int c, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw, int pt, int pl,
+        unsigned c_m, unsigned c_s, unsigned w_m, unsigned w_s, unsigned h_m, unsigned h_s,
+        unsigned sh_m, unsigned sh_s, unsigned sw_m, unsigned sw_s) {
+    // dx is C-contiguous (N, H, W, C); i is its flat index; col is (N, OH, OW, KH, KW, C)
+    NNSPEC_FOR(i, total) {
+        idx_t r = i, q;
+        q = NNSPEC_QUOT(r, c); const idx_t ch = r - q * c; r = q;
+        q = NNSPEC_QUOT(r, w); const idx_t z = r - q * w; r = q;
+        q = NNSPEC_QUOT(r, h); const idx_t y = r - q * h; const idx_t n = q;
+        T acc = 0;
+        for (idx_t ti = 0; ti < kh; ++ti) {
+            const idx_t ty = y + pt - ti * dh;   // = a * sh for the output row a whose tap ti reads row y
+            if (ty < 0) break;               // and for every later tap
+            const idx_t a = NNSPEC_QUOT(ty, sh);
+            if (a * sh != ty || a >= oh) continue;
+            for (idx_t tj = 0; tj < kw; ++tj) {
+                const idx_t tz = z + pl - tj * dw;
+                if (tz < 0) break;
+                const idx_t b = NNSPEC_QUOT(tz, sw);
+                if (b * sw != tz || b >= ow) continue;
+                acc += col[((((n * oh + a) * ow + b) * kh + ti) * kw + tj) * c + ch];
+            }
+        }
+        dx[i] = acc;
+    }
+}
+"""
+
+
+def _geometry(hw, c, ohw, khw, strides, dilation, padding):
+    (pt, _), (pl, _) = padding
+    return indexing.ints(hw[0], hw[1], c, ohw[0], ohw[1], khw[0], khw[1], *strides, *dilation, pt, pl)
 
 
 def im2col(xp, x, khw, strides, dilation, padding):
     """(N, OH, OW, kh, kw, C) columns of x with zero padding, contiguous (same values as ref.im2col)."""
-    x = cupy.ascontiguousarray(x)
+    if not indexing.supported(x.dtype):
+        return xp.ascontiguousarray(ref.im2col(xp, x, khw, strides, dilation, padding))
+    x = xp.ascontiguousarray(x)
     n, h, w, c = x.shape
-    (kh, kw), (sh, sw), (dh, dw) = khw, strides, dilation
     (pt, pb), (pl, pr) = padding
-    oh, ow = ref.out_length(h + pt + pb, kh, sh, dh), ref.out_length(w + pl + pr, kw, sw, dw)
-    cols = cupy.empty((n, oh, ow, kh, kw, c), dtype=x.dtype)
-    if cols.size:
-        _im2col_kernel(x, h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl, cols)
+    ohw = (ref.out_length(h + pt + pb, khw[0], strides[0], dilation[0]),
+           ref.out_length(w + pl + pr, khw[1], strides[1], dilation[1]))
+    cols = xp.empty((n, *ohw, *khw, c), dtype=x.dtype)
+    indexing.launch(_SOURCE, "nnspec_im2col", x.dtype, cols.size,
+                    (x, cols) + _geometry((h, w), c, ohw, khw, strides, dilation, padding)
+                    + indexing.divisors(c, khw[1], khw[0], ohw[1], ohw[0]), (x.size,))
     return cols
 
 
 def col2im(xp, cols, hw, strides, dilation, padding):
     """The adjoint of im2col, gathered per input element (the sums of ref.backprop_input, in its tap order)."""
-    cols = cupy.ascontiguousarray(cols)
+    cols = xp.ascontiguousarray(cols)
     n, oh, ow, kh, kw, c = cols.shape
-    (sh, sw), (dh, dw) = strides, dilation
-    (pt, _), (pl, _) = padding
-    out = cupy.empty((n, hw[0], hw[1], c), dtype=cols.dtype)
-    if out.size:
-        _col2im_kernel(cols, hw[0], hw[1], c, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl, out)
+    out = xp.empty((n, hw[0], hw[1], c), dtype=cols.dtype)
+    indexing.launch(_SOURCE, "nnspec_col2im", cols.dtype, out.size,
+                    (cols, out) + _geometry(hw, c, (oh, ow), (kh, kw), strides, dilation, padding)
+                    + indexing.divisors(c, hw[1], hw[0], *strides), (cols.size,))
     return out
 
 
@@ -95,6 +107,8 @@ def conv2d(xp, x, k, strides=(1, 1), dilation=(1, 1), padding=((0, 0), (0, 0)), 
 
 
 def conv2d_backprop_input(xp, gy, k, input_hw, strides=(1, 1), dilation=(1, 1), padding=((0, 0), (0, 0)), groups=1):
+    if not indexing.supported(xp.result_type(gy, k)):
+        return ref.backprop_input(xp, gy, k, input_hw, strides, dilation, padding, groups)
     return col2im(xp, ref.column_grads(xp, gy, k, groups), input_hw, strides, dilation, padding)
 
 

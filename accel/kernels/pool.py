@@ -1,15 +1,17 @@
-"""CUDA pooling kernels: max-pool argmax (the values then gathered), its scatter, average pooling and its adjoint.
+"""CUDA pooling kernels: max pooling (values and argmax), its scatter, average pooling and its adjoint.
 
 Same geometry, index math and visiting order as ``nnspec.reference.kernels.pool`` (read that
 docstring first): channels_last, flat indices ``((n*H + h)*W + w)*C + c``, windows starting at
 ``o * s - before``, a window's elements visited in row-major order. 1-D pooling runs as 2-D with a
-single row; other ranks fall back to the generic kernels. One thread per output element for the
-forward kernels and one per input element for the backward ones, which GATHER the contributions of
-the windows holding their element in a fixed order: no atomics, deterministic results.
+single row; other ranks, and dtypes other than float32/float64, fall back to the generic kernels. One
+thread per output element for the forward kernels and one per input element for the backward ones,
+which GATHER the contributions of the windows holding their element in a fixed order: no atomics,
+deterministic results. Threads split their flat index with ``indexing``'s 32-bit multiply-shift
+quotients (64-bit indices for arrays beyond its limit).
 
 * argmax: the scan starts at the window's first valid element and moves on only to a strictly
   greater value or to the first NaN (``!(v <= best) && best == best``), as the reference, so ties
-  go to the first maximum and padding is never visited.
+  go to the first maximum and padding is never visited; the value is x at the argmax.
 * max-pool scatter: input element i sums g over the windows whose argmax is i, in increasing window
   order (the reference sums the same terms in the same order, in float64 through ``bincount``).
 * average pooling: the sum of the window's valid elements in row-major order, divided by their
@@ -20,119 +22,107 @@ the windows holding their element in a fixed order: no atomics, deterministic re
 every case).
 """
 
-import cupy
 from nnspec.reference.kernels import pool as _generic
 
-_PREAMBLE = r"""
-// first window (along one axis) holding padded position p: the smallest o with o*s + k - 1 >= p
-__device__ long long nnspec_first_window(long long p, long long k, long long s) {
-    const long long a = p - k + 1;
-    return a <= 0 ? 0 : (a + s - 1) / s;
-}
-// last window holding padded position p, clamped to the output
-__device__ long long nnspec_last_window(long long p, long long s, long long out) {
-    const long long o = p / s;
-    return o < out - 1 ? o : out - 1;
-}
-// number of valid (unpadded) elements of the window starting at input coordinate start
-__device__ long long nnspec_valid(long long start, long long k, long long n) {
-    const long long lo = start > 0 ? start : 0;
-    const long long hi = start + k < n ? start + k : n;
-    return hi - lo;
-}
-"""
+from . import indexing
 
-_GEOMETRY = ("int64 H, int64 W, int64 C, int64 OH, int64 OW, int64 KH, int64 KW, int64 SH, int64 SW, "
-             "int64 PH, int64 PW")
+# Geometry arguments of every kernel, then the (m, s) of its divisors (see indexing).
+_GEOMETRY = "int H, int W, int C, int OH, int OW, int KH, int KW, int SH, int SW, int PH, int PW"
+_OUTPUT_DIVISORS = "unsigned C_m, unsigned C_s, unsigned OW_m, unsigned OW_s, unsigned OH_m, unsigned OH_s"
+_INPUT_DIVISORS = ("unsigned C_m, unsigned C_s, unsigned W_m, unsigned W_s, unsigned H_m, unsigned H_s, "
+                   "unsigned SH_m, unsigned SH_s, unsigned SW_m, unsigned SW_s")
 
 # i indexes the output (n, oh, ow, c)
 _OUTPUT_INDEX = r"""
-    const long long c = i % C;
-    long long t = i / C;
-    const long long ow = t % OW;
-    t /= OW;
-    const long long oh = t % OH;
-    const long long n = t / OH;
-    const long long h0 = oh * SH - PH;
-    const long long w0 = ow * SW - PW;
+        idx_t r = i, q;
+        q = NNSPEC_QUOT(r, C); const idx_t c = r - q * C; r = q;
+        q = NNSPEC_QUOT(r, OW); const idx_t ow = r - q * OW; r = q;
+        q = NNSPEC_QUOT(r, OH); const idx_t oh = r - q * OH; const idx_t n = q;
+        const idx_t h0 = oh * SH - PH, w0 = ow * SW - PW;
 """
 
-# i indexes the input (n, h, w, c)
+# i indexes the input (n, h, w, c); [oh_lo, oh_hi] x [ow_lo, ow_hi] are the windows holding it
 _INPUT_INDEX = r"""
-    const long long c = i % C;
-    long long t = i / C;
-    const long long w = t % W;
-    t /= W;
-    const long long h = t % H;
-    const long long n = t / H;
-    const long long hp = h + PH;
-    const long long wp = w + PW;
-    const long long oh_lo = nnspec_first_window(hp, KH, SH);
-    const long long oh_hi = nnspec_last_window(hp, SH, OH);
-    const long long ow_lo = nnspec_first_window(wp, KW, SW);
-    const long long ow_hi = nnspec_last_window(wp, SW, OW);
+        idx_t r = i, q;
+        q = NNSPEC_QUOT(r, C); const idx_t c = r - q * C; r = q;
+        q = NNSPEC_QUOT(r, W); const idx_t w = r - q * W; r = q;
+        q = NNSPEC_QUOT(r, H); const idx_t h = r - q * H; const idx_t n = q;
+        const idx_t hp = h + PH, wp = w + PW;  // padded position
+        // first window holding it: the smallest o with o*s + k - 1 >= p; last: p / s, clamped to the output
+        const idx_t oh_lo = hp - KH + 1 <= 0 ? 0 : NNSPEC_QUOT(hp - KH + SH, SH);
+        const idx_t ow_lo = wp - KW + 1 <= 0 ? 0 : NNSPEC_QUOT(wp - KW + SW, SW);
+        const idx_t oh_hi = min(NNSPEC_QUOT(hp, SH), (idx_t)OH - 1), ow_hi = min(NNSPEC_QUOT(wp, SW), (idx_t)OW - 1);
 """
 
-_max_pool_argmax = cupy.ElementwiseKernel(
-    "raw T x, " + _GEOMETRY, "int64 idx",
-    _OUTPUT_INDEX + r"""
-    const long long hs = h0 > 0 ? h0 : 0;
-    const long long ws = w0 > 0 ? w0 : 0;
-    long long best_i = ((n * H + hs) * W + ws) * C + c;
-    T best = x[best_i];
-    for (long long h = hs; h < h0 + KH && h < H; ++h) {
-        for (long long w = ws; w < w0 + KW && w < W; ++w) {
-            const long long j = ((n * H + h) * W + w) * C + c;
-            const T v = x[j];
-            if (!(v <= best) && best == best) {
-                best = v;
-                best_i = j;
+_SOURCE = r"""
+// the number of valid (unpadded) elements of a window along an axis, from its start in input coordinates
+__device__ __forceinline__ idx_t nnspec_valid(idx_t start, idx_t k, idx_t n) {
+    return min(start + k, n) - max(start, (idx_t)0);
+}
+
+extern "C" __global__ void nnspec_max_pool(long long total, const T* __restrict__ x, T* __restrict__ y,
+        long long* __restrict__ idx, """ + _GEOMETRY + ", " + _OUTPUT_DIVISORS + r""") {
+    NNSPEC_FOR(i, total) {""" + _OUTPUT_INDEX + r"""
+        const idx_t hs = max(h0, (idx_t)0), ws = max(w0, (idx_t)0);
+        const idx_t he = min(h0 + KH, (idx_t)H), we = min(w0 + KW, (idx_t)W);
+        idx_t best_i = ((n * H + hs) * W + ws) * C + c;
+        T best = x[best_i];
+        for (idx_t hh = hs; hh < he; ++hh) {
+            for (idx_t ww = ws; ww < we; ++ww) {
+                const idx_t j = ((n * H + hh) * W + ww) * C + c;
+                const T v = x[j];
+                if (!(v <= best) && best == best) {
+                    best = v;
+                    best_i = j;
+                }
             }
         }
+        y[i] = best;
+        idx[i] = best_i;
     }
-    idx = best_i;
-    """, "nnspec_max_pool_argmax", preamble=_PREAMBLE)
+}
 
-_max_pool_scatter = cupy.ElementwiseKernel(
-    "raw T g, raw int64 argmax, " + _GEOMETRY, "T dx",
-    _INPUT_INDEX + r"""
-    T acc = 0;
-    for (long long oh = oh_lo; oh <= oh_hi; ++oh) {
-        for (long long ow = ow_lo; ow <= ow_hi; ++ow) {
-            const long long o = ((n * OH + oh) * OW + ow) * C + c;
-            if (argmax[o] == i) acc += g[o];
+extern "C" __global__ void nnspec_max_pool_scatter(long long total, const T* __restrict__ g,
+        const long long* __restrict__ argmax, T* __restrict__ dx, """ + _GEOMETRY + ", " + _INPUT_DIVISORS + r""") {
+    NNSPEC_FOR(i, total) {""" + _INPUT_INDEX + r"""
+        T acc = 0;
+        for (idx_t a = oh_lo; a <= oh_hi; ++a) {
+            for (idx_t b = ow_lo; b <= ow_hi; ++b) {
+                const idx_t o = ((n * OH + a) * OW + b) * C + c;
+                if (argmax[o] == (long long)i) acc += g[o];
+            }
         }
+        dx[i] = acc;
     }
-    dx = acc;
-    """, "nnspec_max_pool_scatter", preamble=_PREAMBLE)
+}
 
-_avg_pool = cupy.ElementwiseKernel(
-    "raw T x, " + _GEOMETRY, "T y",
-    _OUTPUT_INDEX + r"""
-    const long long hs = h0 > 0 ? h0 : 0;
-    const long long ws = w0 > 0 ? w0 : 0;
-    T acc = 0;
-    for (long long h = hs; h < h0 + KH && h < H; ++h) {
-        for (long long w = ws; w < w0 + KW && w < W; ++w) {
-            acc += x[((n * H + h) * W + w) * C + c];
+extern "C" __global__ void nnspec_avg_pool(long long total, const T* __restrict__ x, T* __restrict__ y,
+        """ + _GEOMETRY + ", " + _OUTPUT_DIVISORS + r""") {
+    NNSPEC_FOR(i, total) {""" + _OUTPUT_INDEX + r"""
+        const idx_t hs = max(h0, (idx_t)0), ws = max(w0, (idx_t)0);
+        const idx_t he = min(h0 + KH, (idx_t)H), we = min(w0 + KW, (idx_t)W);
+        T acc = 0;
+        for (idx_t hh = hs; hh < he; ++hh) {
+            for (idx_t ww = ws; ww < we; ++ww) acc += x[((n * H + hh) * W + ww) * C + c];
         }
+        y[i] = acc / (T)(nnspec_valid(h0, KH, H) * nnspec_valid(w0, KW, W));
     }
-    y = acc / (T)(nnspec_valid(h0, KH, H) * nnspec_valid(w0, KW, W));
-    """, "nnspec_avg_pool", preamble=_PREAMBLE)
+}
 
-_avg_pool_backward = cupy.ElementwiseKernel(
-    "raw T g, " + _GEOMETRY, "T dx",
-    _INPUT_INDEX + r"""
-    T acc = 0;
-    for (long long oh = oh_hi; oh >= oh_lo; --oh) {
-        for (long long ow = ow_hi; ow >= ow_lo; --ow) {
-            const long long o = ((n * OH + oh) * OW + ow) * C + c;
-            const long long count = nnspec_valid(oh * SH - PH, KH, H) * nnspec_valid(ow * SW - PW, KW, W);
-            acc += g[o] / (T)count;
+extern "C" __global__ void nnspec_avg_pool_backward(long long total, const T* __restrict__ g, T* __restrict__ dx,
+        """ + _GEOMETRY + ", " + _INPUT_DIVISORS + r""") {
+    NNSPEC_FOR(i, total) {""" + _INPUT_INDEX + r"""
+        T acc = 0;
+        for (idx_t a = oh_hi; a >= oh_lo; --a) {
+            for (idx_t b = ow_hi; b >= ow_lo; --b) {
+                const idx_t count = nnspec_valid(a * SH - PH, KH, H) * nnspec_valid(b * SW - PW, KW, W);
+                acc += g[((n * OH + a) * OW + b) * C + c] / (T)count;
+            }
         }
+        dx[i] = acc;
     }
-    dx = acc;
-    """, "nnspec_avg_pool_backward", preamble=_PREAMBLE)
+}
+"""
 
 
 def _as_2d(shape, pool_size, strides, pads):
@@ -143,48 +133,60 @@ def _as_2d(shape, pool_size, strides, pads):
     return tuple(shape), tuple(pool_size), tuple(strides), tuple(tuple(p) for p in pads)
 
 
-def _geometry(shape, pool_size, strides, pads):
-    """The kernels' scalar arguments H, W, C, OH, OW, KH, KW, SH, SW, PH, PW."""
+def _geometry(shape, pool_size, strides, pads, divisors):
+    """The kernels' scalar arguments H, W, C, OH, OW, KH, KW, SH, SW, PH, PW, then the (m, s) pairs of the
+    named ``divisors`` (see indexing)."""
     shape4, k, s, p = _as_2d(shape, pool_size, strides, pads)
     _, oh, ow, _ = _generic.output_shape(shape4, k, s, p)
     _, h, w, c = shape4
-    return (h, w, c, oh, ow, k[0], k[1], s[0], s[1], p[0][0], p[1][0])
+    named = {"H": h, "W": w, "C": c, "OH": oh, "OW": ow, "SH": s[0], "SW": s[1]}
+    return (indexing.ints(h, w, c, oh, ow, k[0], k[1], s[0], s[1], p[0][0], p[1][0])
+            + indexing.divisors(*[named[d] for d in divisors]))
 
 
-def _generic_rank(pool_size):
-    return len(pool_size) not in (1, 2)
+_OUTPUT, _INPUT = ("C", "OW", "OH"), ("C", "W", "H", "SH", "SW")
+
+
+def _generic_path(x, pool_size):
+    return len(pool_size) not in (1, 2) or not indexing.supported(x.dtype)
 
 
 def max_pool_with_argmax(xp, x, pool_size, strides, pads):
-    if _generic_rank(pool_size):
+    if _generic_path(x, pool_size):
         return _generic.max_pool_with_argmax(xp, x, pool_size, strides, pads)
-    idx = cupy.empty(_generic.output_shape(x.shape, pool_size, strides, pads), dtype=cupy.int64)
-    _max_pool_argmax(cupy.ascontiguousarray(x), *_geometry(x.shape, pool_size, strides, pads), idx)
-    return _generic.max_pool_gather(xp, x, idx, pool_size, strides, pads), idx
+    out = _generic.output_shape(x.shape, pool_size, strides, pads)
+    values, idx = xp.empty(out, dtype=x.dtype), xp.empty(out, dtype=xp.int64)
+    indexing.launch(_SOURCE, "nnspec_max_pool", x.dtype, values.size,
+                    (xp.ascontiguousarray(x), values, idx) + _geometry(x.shape, pool_size, strides, pads, _OUTPUT),
+                    (x.size,))
+    return values, idx
 
 
 def max_pool_scatter(xp, g, argmax, shape, pool_size, strides, pads):
-    if _generic_rank(pool_size):
+    if _generic_path(g, pool_size):
         return _generic.max_pool_scatter(xp, g, argmax, shape, pool_size, strides, pads)
-    dx = cupy.empty(tuple(shape), dtype=g.dtype)
-    _max_pool_scatter(cupy.ascontiguousarray(g), cupy.ascontiguousarray(argmax),
-                      *_geometry(shape, pool_size, strides, pads), dx)
+    dx = xp.empty(tuple(shape), dtype=g.dtype)
+    indexing.launch(_SOURCE, "nnspec_max_pool_scatter", g.dtype, dx.size,
+                    (xp.ascontiguousarray(g), xp.ascontiguousarray(argmax), dx)
+                    + _geometry(shape, pool_size, strides, pads, _INPUT), (g.size,))
     return dx
 
 
 def avg_pool(xp, x, pool_size, strides, pads):
-    if _generic_rank(pool_size):
+    if _generic_path(x, pool_size):
         return _generic.avg_pool(xp, x, pool_size, strides, pads)
-    y = cupy.empty(_generic.output_shape(x.shape, pool_size, strides, pads), dtype=x.dtype)
-    _avg_pool(cupy.ascontiguousarray(x), *_geometry(x.shape, pool_size, strides, pads), y)
+    y = xp.empty(_generic.output_shape(x.shape, pool_size, strides, pads), dtype=x.dtype)
+    indexing.launch(_SOURCE, "nnspec_avg_pool", x.dtype, y.size,
+                    (xp.ascontiguousarray(x), y) + _geometry(x.shape, pool_size, strides, pads, _OUTPUT), (x.size,))
     return y
 
 
 def avg_pool_backward(xp, g, shape, pool_size, strides, pads):
-    if _generic_rank(pool_size):
+    if _generic_path(g, pool_size):
         return _generic.avg_pool_backward(xp, g, shape, pool_size, strides, pads)
-    dx = cupy.empty(tuple(shape), dtype=g.dtype)
-    _avg_pool_backward(cupy.ascontiguousarray(g), *_geometry(shape, pool_size, strides, pads), dx)
+    dx = xp.empty(tuple(shape), dtype=g.dtype)
+    indexing.launch(_SOURCE, "nnspec_avg_pool_backward", g.dtype, dx.size,
+                    (xp.ascontiguousarray(g), dx) + _geometry(shape, pool_size, strides, pads, _INPUT), (g.size,))
     return dx
 
 

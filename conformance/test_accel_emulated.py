@@ -1,0 +1,143 @@
+"""accel's index kernels (convolution im2col/col2im, pooling) run on the CPU in emulation
+(``harness.cuda_emulation``) against the reference kernels: their index arithmetic, in the 32-bit build with
+multiply-shift quotients and in the 64-bit build, on any machine with g++, GPU or not. The GPU run of the
+suite (``--impl=accel``) checks the same kernels through the ops.
+"""
+
+import importlib.util
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+from harness import cuda_emulation
+from nnspec.reference.kernels import conv as ref_conv
+from nnspec.reference.kernels import pool as ref_pool
+
+
+@pytest.fixture(scope="module")
+def accel(tmp_path_factory):
+    """accel's indexing, conv and pool kernel modules, loaded from the installed package with the stand-in cupy."""
+    build = tmp_path_factory.mktemp("cuda_emulation")
+    why = cuda_emulation.unavailable(build)
+    if why:
+        pytest.skip(why)
+    kernels = Path(importlib.util.find_spec("nnspec.accel").submodule_search_locations[0]) / "kernels"
+    saved = {k: sys.modules.get(k) for k in ("cupy",)}
+    sys.modules["cupy"] = cuda_emulation.stand_in(build)
+    package = types.ModuleType("emulated_accel_kernels")
+    package.__path__ = [str(kernels)]
+    sys.modules[package.__name__] = package
+    try:
+        for name in ("indexing", "conv", "pool"):
+            spec = importlib.util.spec_from_file_location(f"{package.__name__}.{name}", kernels / f"{name}.py")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[spec.name] = module
+            spec.loader.exec_module(module)
+            setattr(package, name, module)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                sys.modules.pop(k, None)
+            else:
+                sys.modules[k] = v
+    yield package
+    for name in ("indexing", "conv", "pool", ""):
+        sys.modules.pop(f"{package.__name__}.{name}".rstrip("."), None)
+
+
+@pytest.fixture(params=["index32", "index64"])
+def width(request, accel):
+    """Each case in both builds: the 64-bit one forced by a zero limit."""
+    saved = accel.indexing.INDEX32_LIMIT
+    accel.indexing.INDEX32_LIMIT = saved if request.param == "index32" else 0
+    yield request.param
+    accel.indexing.INDEX32_LIMIT = saved
+
+
+def test_multiply_shift_quotient(accel):
+    """(umulhi(n, m) + n) >> s == n // d for every divisor's edges and random n below 2^31, in exact integers."""
+    rng = np.random.default_rng(0)
+    divisors = list(range(1, 1100)) + [int(d) for d in rng.integers(1, 2**31, 1000)] + [2**30, 2**30 + 1, 2**31 - 1]
+    top = 2**31 - 1
+    for d in divisors:
+        m, s = (int(v) for v in accel.indexing.divisor(d))
+        assert 0 < m < 2**32 and s < 32
+        for n in [0, 1, d - 1, d, d + 1, top, top - 1, top // d * d, top // d * d - 1,
+                  *(int(v) for v in rng.integers(0, 2**31, 16))]:
+            if n >= 0:
+                assert (((n * m) >> 32) + n) >> s == n // d, (n, d)
+    with pytest.raises(ValueError, match="divisor 0"):
+        accel.indexing.divisor(0)
+
+
+CONV = [  # (input shape, kernel hw, strides, dilation, padding)
+    ((2, 5, 6, 3), (3, 3), (1, 1), (1, 1), ((0, 0), (0, 0))),
+    ((2, 5, 6, 3), (3, 2), (2, 1), (1, 1), ((1, 1), (0, 1))),
+    ((1, 7, 5, 2), (2, 3), (2, 3), (2, 1), ((2, 1), (1, 2))),
+    ((3, 4, 4, 1), (1, 1), (1, 1), (1, 1), ((0, 0), (0, 0))),
+    ((2, 9, 8, 4), (3, 3), (3, 2), (2, 2), ((1, 2), (2, 1))),
+    ((1, 3, 3, 5), (3, 3), (1, 1), (1, 1), ((1, 1), (1, 1))),
+    ((1, 2, 2, 2), (3, 3), (1, 1), (1, 1), ((2, 2), (2, 2))),  # every tap of an edge pixel in the padding
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,khw,strides,dilation,padding", CONV)
+def test_conv_im2col_col2im(accel, width, dtype, shape, khw, strides, dilation, padding):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(shape).astype(dtype)
+    start = len(accel.indexing.cupy.launches)
+    cols = accel.conv.im2col(np, x, khw, strides, dilation, padding)
+    assert [name for name, *_ in accel.indexing.cupy.launches[start:]] == ["nnspec_im2col"]
+    want = ref_conv.im2col(np, x, khw, strides, dilation, padding)
+    assert cols.shape == want.shape and cols.dtype == want.dtype and np.array_equal(cols, want)
+    k = rng.standard_normal((*khw, shape[3], 4)).astype(dtype)
+    gy = rng.standard_normal((*want.shape[:3], 4)).astype(dtype)
+    start = len(accel.indexing.cupy.launches)
+    dx = accel.conv.conv2d_backprop_input(np, gy, k, shape[1:3], strides, dilation, padding)
+    assert [name for name, *_ in accel.indexing.cupy.launches[start:]] == ["nnspec_col2im"]
+    # against the reference's float64 adjoint: col2im sums a pixel's column gradients in tap order, the
+    # reference adds one product per tap, the same terms in the same order
+    expected = ref_conv.backprop_input(np, gy.astype(np.float64), k.astype(np.float64), shape[1:3], strides,
+                                       dilation, padding, 1)
+    assert dx.shape == shape and dx.dtype == dtype
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(dx, expected, rtol=tol, atol=tol)
+
+
+POOL = [  # (input shape, pool size, strides, pads)
+    ((2, 6, 6, 3), (2, 2), (2, 2), ((0, 0), (0, 0))),
+    ((2, 7, 5, 3), (2, 2), (2, 2), ((0, 0), (0, 0))),  # odd sizes: the last row and column are in no window
+    ((2, 7, 5, 2), (3, 3), (1, 1), ((1, 1), (1, 1))),  # overlapping windows, padding
+    ((1, 8, 9, 2), (3, 2), (2, 3), ((1, 1), (0, 1))),
+    ((3, 10, 3), (3,), (2,), ((1, 1),)),               # 1-D, run as one row
+    ((2, 5, 5, 1), (5, 5), (1, 1), ((2, 2), (2, 2))),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,pool_size,strides,pads", POOL)
+def test_pooling(accel, width, dtype, shape, pool_size, strides, pads):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal(shape).astype(dtype)
+    flat = x.reshape(-1)
+    flat[::7] = flat[3]  # ties: the first maximum wins
+    flat[5], flat[11] = np.nan, -np.inf
+    start = len(accel.indexing.cupy.launches)
+    values, argmax = accel.pool.max_pool_with_argmax(np, x, pool_size, strides, pads)
+    want_values, want_argmax = ref_pool.max_pool_with_argmax(np, x, pool_size, strides, pads)
+    assert argmax.dtype == np.int64 and np.array_equal(argmax, want_argmax)
+    assert values.dtype == dtype and np.array_equal(values, want_values, equal_nan=True)
+    g = rng.standard_normal(values.shape).astype(dtype)
+    args = (x.shape, pool_size, strides, pads)
+    # the scatter sums each element's windows in window order; bincount in float64: equal up to rounding
+    np.testing.assert_allclose(accel.pool.max_pool_scatter(np, g, argmax, *args),
+                               ref_pool.max_pool_scatter(np, g, want_argmax, *args), rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(accel.pool.avg_pool(np, x, pool_size, strides, pads),
+                                  ref_pool.avg_pool(np, x, pool_size, strides, pads))
+    np.testing.assert_array_equal(accel.pool.avg_pool_backward(np, g, *args),
+                                  ref_pool.avg_pool_backward(np, g, *args))
+    assert [name for name, *_ in accel.indexing.cupy.launches[start:]] == [
+        "nnspec_max_pool", "nnspec_max_pool_scatter", "nnspec_avg_pool", "nnspec_avg_pool_backward"]
