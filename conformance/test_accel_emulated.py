@@ -1,7 +1,8 @@
-"""accel's index kernels (convolution im2col/col2im, pooling) run on the CPU in emulation
-(``harness.cuda_emulation``) against the reference kernels: their index arithmetic, in the 32-bit build with
-multiply-shift quotients and in the 64-bit build, on any machine with g++, GPU or not. The GPU run of the
-suite (``--impl=accel``) checks the same kernels through the ops.
+"""accel's raw CUDA kernels run on the CPU in emulation (``harness.cuda_emulation``) against the reference
+kernels, on any machine with g++, GPU or not: the index kernels (convolution im2col/col2im, pooling) in the
+32-bit build with multiply-shift quotients and in the 64-bit build; the persistent LSTM and GRU recurrences
+(forward and backward) with 1-8 batch rows per block, weights in registers or read from memory, one or two gate
+columns per thread. The GPU run of the suite (``--impl=accel``) checks the same kernels through the ops.
 """
 
 import importlib.util
@@ -14,6 +15,9 @@ import pytest
 from harness import cuda_emulation
 from nnspec.reference.kernels import conv as ref_conv
 from nnspec.reference.kernels import pool as ref_pool
+from nnspec.reference.kernels import rnn as ref_rnn
+
+_MODULES = ("indexing", "conv", "pool", "rnn")
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +34,7 @@ def accel(tmp_path_factory):
     package.__path__ = [str(kernels)]
     sys.modules[package.__name__] = package
     try:
-        for name in ("indexing", "conv", "pool"):
+        for name in _MODULES:
             spec = importlib.util.spec_from_file_location(f"{package.__name__}.{name}", kernels / f"{name}.py")
             module = importlib.util.module_from_spec(spec)
             sys.modules[spec.name] = module
@@ -43,8 +47,9 @@ def accel(tmp_path_factory):
             else:
                 sys.modules[k] = v
     yield package
-    for name in ("indexing", "conv", "pool", ""):
-        sys.modules.pop(f"{package.__name__}.{name}".rstrip("."), None)
+    for name in _MODULES:
+        sys.modules.pop(f"{package.__name__}.{name}", None)
+    sys.modules.pop(package.__name__, None)
 
 
 @pytest.fixture(params=["index32", "index64"])
@@ -141,3 +146,63 @@ def test_pooling(accel, width, dtype, shape, pool_size, strides, pads):
                                   ref_pool.avg_pool_backward(np, g, *args))
     assert [name for name, *_ in accel.indexing.cupy.launches[start:]] == [
         "nnspec_max_pool", "nnspec_max_pool_scatter", "nnspec_avg_pool", "nnspec_avg_pool_backward"]
+
+
+RECURRENCES = [  # (batch, units, steps, dtype, activation, recurrent activation)
+    (3, 6, 5, "float64", "tanh", "hard_sigmoid"),
+    (3, 6, 5, "float64", "relu", "sigmoid"),
+    (69, 5, 3, "float32", "tanh", "hard_sigmoid"),   # 2 rows per block
+    (517, 2, 2, "float32", "tanh", "hard_sigmoid"),  # 8 rows per block: two (row, unit) items per thread
+    (3, 70, 2, "float32", "tanh", "hard_sigmoid"),   # a recurrent-kernel column too large for registers
+    (2, 300, 2, "float32", "tanh", "hard_sigmoid"),  # 1200 gate columns: two per thread
+]
+
+
+def _close(got, want, dtype):
+    tol = 1e-12 if dtype == "float64" else 1e-5
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert g.shape == w.shape and g.dtype == w.dtype
+        np.testing.assert_allclose(g, w, rtol=tol, atol=tol * (1 + float(np.abs(w).max())))
+
+
+@pytest.mark.parametrize("batch,units,steps,dtype,act,ract", RECURRENCES)
+def test_lstm_recurrence(accel, batch, units, steps, dtype, act, ract):
+    rng = np.random.default_rng(batch + units)
+    kw = {"activation": act, "recurrent_activation": ract}
+    x = rng.uniform(-1.5, 1.5, (batch, steps, 4 * units)).astype(dtype)
+    rk = rng.uniform(-0.6, 0.6, (units, 4 * units)).astype(dtype)
+    h0, c0 = (rng.uniform(-1, 1, (batch, units)).astype(dtype) for _ in range(2))
+    start = len(accel.indexing.cupy.launches)
+    got = accel.rnn.lstm_recurrence(np, x[:, ::-1], rk, h0, c0, **kw)  # a non-contiguous input (go_backwards)
+    want = ref_rnn.lstm_recurrence(np, x[:, ::-1], rk, h0, c0, **kw)
+    _close(got, want, dtype)
+    _, cs, pre = want
+    ghs, gcs = (rng.standard_normal((batch, steps, units)).astype(dtype) for _ in range(2))
+    _close(accel.rnn.lstm_recurrence_grad(np, pre, rk, c0, cs, ghs, gcs, **kw),
+           ref_rnn.lstm_recurrence_grad(np, pre, rk, c0, cs, ghs, gcs, **kw), dtype)
+    assert [name for name, *_ in accel.indexing.cupy.launches[start:]] == [
+        "nnspec_lstm_recurrence", "nnspec_lstm_recurrence_grad"]
+
+
+@pytest.mark.parametrize("batch,units,steps,dtype,act,ract", [RECURRENCES[0], RECURRENCES[2]])
+def test_gru_recurrences(accel, batch, units, steps, dtype, act, ract):
+    rng = np.random.default_rng(batch + units)
+    kw = {"activation": act, "recurrent_activation": ract}
+    x = rng.uniform(-1.5, 1.5, (batch, steps, 3 * units)).astype(dtype)
+    rk = rng.uniform(-0.6, 0.6, (units, 3 * units)).astype(dtype)
+    rb = rng.uniform(-0.3, 0.3, 3 * units).astype(dtype)
+    h0 = rng.uniform(-1, 1, (batch, units)).astype(dtype)
+    ghs = rng.standard_normal((batch, steps, units)).astype(dtype)
+    start = len(accel.indexing.cupy.launches)
+    want = ref_rnn.gru_recurrence(np, x, rk, h0, **kw)
+    _close(accel.rnn.gru_recurrence(np, x, rk, h0, **kw), want, dtype)
+    hs, azr, _, ahs = want
+    _close(accel.rnn.gru_recurrence_grad(np, azr, ahs, rk, h0, hs, ghs, **kw),
+           ref_rnn.gru_recurrence_grad(np, azr, ahs, rk, h0, hs, ghs, **kw), dtype)
+    want = ref_rnn.gru_recurrence_reset_after(np, x, rk, rb, h0, **kw)
+    _close(accel.rnn.gru_recurrence_reset_after(np, x, rk, rb, h0, **kw), want, dtype)
+    hs, ms = want
+    _close(accel.rnn.gru_recurrence_reset_after_grad(np, x, ms, rk, h0, hs, ghs, **kw),
+           ref_rnn.gru_recurrence_reset_after_grad(np, x, ms, rk, h0, hs, ghs, **kw), dtype)
+    assert len(accel.indexing.cupy.launches) - start == 4

@@ -236,8 +236,9 @@ def gru_cell_reset_after_grad(xp, x, m, h, g, activation="tanh", recurrent_activ
 # -- whole recurrences: persistent kernels ------------------------------------------------------------------------
 # One launch runs every timestep. A block owns ``rows`` batch rows for the whole sequence and keeps their
 # states and the step's pre-activations in shared memory; each step is the recurrent matmul (thread j of the
-# gate columns reads column j of the recurrent kernel, coalesced, from L1/L2, once for all the block's rows),
-# a barrier, the gate math, a barrier. Batch rows are independent, so no grid-wide synchronisation is needed.
+# gate columns reads column j of the recurrent kernel, coalesced, from L1/L2 (the LSTM's from registers where
+# it fits), once for all the block's rows), a barrier, the gate math, a barrier. Batch rows are independent, so
+# no grid-wide synchronisation is needed.
 # The backward runs the steps in reverse: the gate gradients, then dh_{t-1} = da_t @ recurrent_kernel^T
 # (from a transposed copy, coalesced). The recurrent kernel's gradient is one cuBLAS matmul in the op.
 # The GRU with the reset gate before the matmul has two products per step (h U_zr, then (r h) U_h), so three
@@ -247,6 +248,7 @@ def gru_cell_reset_after_grad(xp, x, m, h, g, activation="tanh", recurrent_activ
 
 _SHARED_BYTES = 48 * 1024
 _CTYPES = {"float32": "float", "float64": "double"}
+_ITEMSIZE = {"float32": 4, "float64": 8}
 
 # acc[r] = sum_k s[r * n + k] * W[k * ld + col] for a block's ROWS rows: ROWS shared-memory vectors times one
 # column of a global row-major matrix (every recurrent matmul of the kernels below; W read once for all rows).
@@ -263,47 +265,107 @@ __device__ __forceinline__ void nnspec_rows_dot(const T* s, const int n, const T
 }
 """
 
+# The LSTM kernels are compiled for their UNITS and THREADS (blockDim.x). Each thread owns CPT gate columns
+# (one where 4u <= THREADS): the forward's column j of the recurrent kernel, the backward's column i of gate
+# block q of its transpose (4u threads, four times as many as one dot per unit would keep busy; the four partial
+# sums of a unit's dh are added by the next step's gate gradients, so no extra barrier). Where a column fits
+# (REGISTER_WEIGHTS: UNITS values of at most 256 bytes, one column per thread) it is loaded into registers once
+# for the whole sequence; otherwise read from global memory (L1/L2) at every step. The global inputs of the next
+# step (x forward; the pre-activations, c_{t-1} and the incoming gradients backward) are loaded one step ahead,
+# so their memory latency overlaps the current step instead of following a barrier.
 _LSTM_RECURRENCE = r"""
+constexpr int G = 4 * UNITS;
+constexpr int CPT = (G + THREADS - 1) / THREADS;              // gate columns per thread
+constexpr int ITEMS = (ROWS * UNITS + THREADS - 1) / THREADS;  // (row, unit) items per thread
+
+// A thread's column of a recurrent matrix: W[k * ld + col] for k < UNITS.
+struct nnspec_column {
+#if REGISTER_WEIGHTS
+    T w[UNITS];
+    __device__ __forceinline__ void load(const T* __restrict__ W, const int ld, const int col) {
+        #pragma unroll
+        for (int k = 0; k < UNITS; ++k) w[k] = W[(ptrdiff_t)k * ld + col];
+    }
+    __device__ __forceinline__ T at(const int k) const { return w[k]; }
+#else
+    const T* p;
+    int ld;
+    __device__ __forceinline__ void load(const T* __restrict__ W, const int ld_, const int col) {
+        p = W + col;
+        ld = ld_;
+    }
+    __device__ __forceinline__ T at(const int k) const { return p[(ptrdiff_t)k * ld]; }
+#endif
+};
+
+// acc[r] = sum_k s[r * stride + k] * w_k over k < UNITS, for the block's ROWS rows
+__device__ __forceinline__ void nnspec_column_dot(const T* s, const int stride, const nnspec_column& w, T* acc) {
+    #pragma unroll
+    for (int r = 0; r < ROWS; ++r) acc[r] = (T)0;
+    #pragma unroll
+    for (int k = 0; k < UNITS; ++k) {
+        const T wk = w.at(k);
+        #pragma unroll
+        for (int r = 0; r < ROWS; ++r) acc[r] = fma(s[r * stride + k], wk, acc[r]);
+    }
+}
+
 extern "C" __global__ void nnspec_lstm_recurrence(
         const T* __restrict__ x, const T* __restrict__ U, const T* __restrict__ h0, const T* __restrict__ c0,
         T* __restrict__ hs, T* __restrict__ cs, T* __restrict__ pre, const int B, const int steps, const int u) {
     extern __shared__ unsigned char smem[];
-    T* sh = (T*)smem;          // ROWS x u: h_{t-1}
-    T* sc = sh + ROWS * u;     // ROWS x u: c_{t-1}
-    T* sa = sc + ROWS * u;     // ROWS x 4u: this step's pre-activations
-    const int G = 4 * u, b0 = blockIdx.x * ROWS;
-    for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
-        const int b = b0 + k / u, i = k % u;
-        sh[k] = b < B ? h0[(ptrdiff_t)b * u + i] : (T)0;
-        sc[k] = b < B ? c0[(ptrdiff_t)b * u + i] : (T)0;
+    T* sh = (T*)smem;             // ROWS x u: h_{t-1}
+    T* sc = sh + ROWS * UNITS;    // ROWS x u: c_{t-1}
+    T* sa = sc + ROWS * UNITS;    // ROWS x 4u: this step's pre-activations
+    const int b0 = blockIdx.x * ROWS;
+    nnspec_column w[CPT];
+    T xc[CPT][ROWS];              // x[b, t, j] of this step, loaded a step ahead
+    #pragma unroll
+    for (int q = 0; q < CPT; ++q) {
+        const int j = threadIdx.x + q * THREADS;
+        if (j < G) w[q].load(U, G, j);
+        #pragma unroll
+        for (int r = 0; r < ROWS; ++r)
+            xc[q][r] = (j < G && b0 + r < B && steps > 0) ? x[(ptrdiff_t)(b0 + r) * steps * G + j] : (T)0;
+    }
+    for (int k = threadIdx.x; k < ROWS * UNITS; k += THREADS) {
+        const int b = b0 + k / UNITS, i = k % UNITS;
+        sh[k] = b < B ? h0[(ptrdiff_t)b * UNITS + i] : (T)0;
+        sc[k] = b < B ? c0[(ptrdiff_t)b * UNITS + i] : (T)0;
     }
     __syncthreads();
     for (int t = 0; t < steps; ++t) {
-        for (int j = threadIdx.x; j < G; j += blockDim.x) {
+        #pragma unroll
+        for (int q = 0; q < CPT; ++q) {
+            const int j = threadIdx.x + q * THREADS;
+            if (j >= G) continue;
+            T xn[ROWS];
+            #pragma unroll
+            for (int r = 0; r < ROWS; ++r)
+                xn[r] = (b0 + r < B && t + 1 < steps) ? x[((ptrdiff_t)(b0 + r) * steps + t + 1) * G + j] : (T)0;
             T acc[ROWS];
-            nnspec_rows_dot(sh, u, U, G, j, acc);
+            nnspec_column_dot(sh, UNITS, w[q], acc);
             #pragma unroll
             for (int r = 0; r < ROWS; ++r) {
-                const int b = b0 + r;
-                if (b < B) {
-                    const ptrdiff_t idx = ((ptrdiff_t)b * steps + t) * G + j;
-                    const T a = x[idx] + acc[r];
+                if (b0 + r < B) {
+                    const T a = xc[q][r] + acc[r];
                     sa[r * G + j] = a;
-                    pre[idx] = a;
+                    pre[((ptrdiff_t)(b0 + r) * steps + t) * G + j] = a;
                 }
+                xc[q][r] = xn[r];
             }
         }
         __syncthreads();
-        for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
-            const int r = k / u, i = k % u, b = b0 + r;
+        for (int k = threadIdx.x; k < ROWS * UNITS; k += THREADS) {
+            const int r = k / UNITS, i = k % UNITS, b = b0 + r;
             if (b >= B) continue;
             const T* a = sa + r * G;
-            const T ig = RACT(a[i]), fg = RACT(a[u + i]), g = ACT(a[2 * u + i]), og = RACT(a[3 * u + i]);
+            const T ig = RACT(a[i]), fg = RACT(a[UNITS + i]), g = ACT(a[2 * UNITS + i]), og = RACT(a[3 * UNITS + i]);
             const T c = fg * sc[k] + ig * g;
             const T h = og * ACT(c);
             sc[k] = c;
             sh[k] = h;
-            const ptrdiff_t o = ((ptrdiff_t)b * steps + t) * u + i;
+            const ptrdiff_t o = ((ptrdiff_t)b * steps + t) * UNITS + i;
             hs[o] = h;
             cs[o] = c;
         }
@@ -311,53 +373,94 @@ extern "C" __global__ void nnspec_lstm_recurrence(
     }
 }
 
+// The global inputs of one (row, unit) item at one step of the backward.
+struct nnspec_lstm_item {
+    T a0, a1, a2, a3, cp, gh, gc;
+    __device__ __forceinline__ void load(const T* __restrict__ pre, const T* __restrict__ c0,
+                                         const T* __restrict__ cs, const T* __restrict__ ghs,
+                                         const T* __restrict__ gcs, const int B, const int steps, const int t,
+                                         const int k, const int b0) {
+        const int b = b0 + k / UNITS, i = k % UNITS;
+        if (t < 0 || k >= ROWS * UNITS || b >= B) return;
+        const ptrdiff_t row = (ptrdiff_t)b * steps + t;
+        const T* a = pre + row * G;
+        a0 = a[i]; a1 = a[UNITS + i]; a2 = a[2 * UNITS + i]; a3 = a[3 * UNITS + i];
+        cp = t > 0 ? cs[(row - 1) * UNITS + i] : c0[(ptrdiff_t)b * UNITS + i];
+        gh = ghs[row * UNITS + i];
+        gc = gcs[row * UNITS + i];
+    }
+};
+
 extern "C" __global__ void nnspec_lstm_recurrence_grad(
         const T* __restrict__ pre, const T* __restrict__ UT, const T* __restrict__ c0, const T* __restrict__ cs,
         const T* __restrict__ ghs, const T* __restrict__ gcs, T* __restrict__ da, T* __restrict__ dh0,
         T* __restrict__ dc0, const int B, const int steps, const int u) {
     extern __shared__ unsigned char smem[];
-    T* sdh = (T*)smem;         // ROWS x u: gradient reaching h_t from step t+1
-    T* sdc = sdh + ROWS * u;   // ROWS x u: gradient reaching c_t from step t+1
-    T* sda = sdc + ROWS * u;   // ROWS x 4u: this step's pre-activation gradients
-    const int G = 4 * u, b0 = blockIdx.x * ROWS;
-    for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) { sdh[k] = (T)0; sdc[k] = (T)0; }
-    for (int k = threadIdx.x; k < ROWS * G; k += blockDim.x) sda[k] = (T)0;
+    T* sdc = (T*)smem;            // ROWS x u: gradient reaching c_t from step t+1
+    T* sda = sdc + ROWS * UNITS;  // ROWS x 4u: this step's pre-activation gradients
+    T* sp = sda + ROWS * G;       // ROWS x 4u: the four partial sums (gate blocks) of dh_t, from step t+1
+    const int b0 = blockIdx.x * ROWS;
+    nnspec_column w[CPT];         // column i of rows [q*u, (q+1)*u) of UT, for this thread's gate columns q*u + i
+    #pragma unroll
+    for (int q = 0; q < CPT; ++q) {
+        const int j = threadIdx.x + q * THREADS;
+        if (j < G) w[q].load(UT + (ptrdiff_t)(j / UNITS) * UNITS * UNITS, UNITS, j % UNITS);
+    }
+    for (int k = threadIdx.x; k < ROWS * UNITS; k += THREADS) sdc[k] = (T)0;
+    for (int k = threadIdx.x; k < ROWS * G; k += THREADS) { sda[k] = (T)0; sp[k] = (T)0; }
+    nnspec_lstm_item in[ITEMS] = {};  // this step's inputs, loaded a step ahead
+    #pragma unroll
+    for (int n = 0; n < ITEMS; ++n)
+        in[n].load(pre, c0, cs, ghs, gcs, B, steps, steps - 1, threadIdx.x + n * THREADS, b0);
     __syncthreads();
     for (int t = steps - 1; t >= 0; --t) {
-        for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
-            const int r = k / u, i = k % u, b = b0 + r;
-            if (b >= B) continue;
-            const ptrdiff_t row = (ptrdiff_t)b * steps + t;
-            const T* a = pre + row * G;
-            const T cp = t > 0 ? cs[(row - 1) * u + i] : c0[(ptrdiff_t)b * u + i];
-            const T gh = ghs[row * u + i] + sdh[k];
-            const T gc = gcs[row * u + i] + sdc[k];
-            T ig, di, fg, df, g, dg, og, dout, tc, dt;
-            RACT_D(a[i], ig, di);
-            RACT_D(a[u + i], fg, df);
-            ACT_D(a[2 * u + i], g, dg);
-            RACT_D(a[3 * u + i], og, dout);
-            ACT_D(fg * cp + ig * g, tc, dt);
-            const T dc = gc + gh * og * dt;
-            const T d0 = dc * g * di, d1 = dc * cp * df, d2 = dc * ig * dg, d3 = gh * tc * dout;
-            T* out = da + row * G;
-            out[i] = d0; out[u + i] = d1; out[2 * u + i] = d2; out[3 * u + i] = d3;
-            T* s = sda + r * G;
-            s[i] = d0; s[u + i] = d1; s[2 * u + i] = d2; s[3 * u + i] = d3;
-            sdc[k] = dc * fg;
+        #pragma unroll
+        for (int n = 0; n < ITEMS; ++n) {
+            const int k = threadIdx.x + n * THREADS;
+            nnspec_lstm_item next{};
+            next.load(pre, c0, cs, ghs, gcs, B, steps, t - 1, k, b0);
+            const int r = k / UNITS, i = k % UNITS, b = b0 + r;
+            if (k < ROWS * UNITS && b < B) {
+                const ptrdiff_t row = (ptrdiff_t)b * steps + t;
+                const T* p = sp + r * G;
+                const T gh = in[n].gh + (((p[i] + p[UNITS + i]) + p[2 * UNITS + i]) + p[3 * UNITS + i]);
+                const T gc = in[n].gc + sdc[k];
+                const T cp = in[n].cp;
+                T ig, di, fg, df, g, dg, og, dout, tc, dt;
+                RACT_D(in[n].a0, ig, di);
+                RACT_D(in[n].a1, fg, df);
+                ACT_D(in[n].a2, g, dg);
+                RACT_D(in[n].a3, og, dout);
+                ACT_D(fg * cp + ig * g, tc, dt);
+                const T dc = gc + gh * og * dt;
+                const T d0 = dc * g * di, d1 = dc * cp * df, d2 = dc * ig * dg, d3 = gh * tc * dout;
+                T* out = da + row * G;
+                out[i] = d0; out[UNITS + i] = d1; out[2 * UNITS + i] = d2; out[3 * UNITS + i] = d3;
+                T* s = sda + r * G;
+                s[i] = d0; s[UNITS + i] = d1; s[2 * UNITS + i] = d2; s[3 * UNITS + i] = d3;
+                sdc[k] = dc * fg;
+            }
+            in[n] = next;
         }
         __syncthreads();
-        for (int i = threadIdx.x; i < u; i += blockDim.x) {
+        #pragma unroll
+        for (int q = 0; q < CPT; ++q) {
+            const int j = threadIdx.x + q * THREADS;   // gate column: block j / u, unit j % u
+            if (j >= G) continue;
             T acc[ROWS];
-            nnspec_rows_dot(sda, G, UT, u, i, acc);
+            nnspec_column_dot(sda + (j / UNITS) * UNITS, G, w[q], acc);
             #pragma unroll
-            for (int r = 0; r < ROWS; ++r) sdh[r * u + i] = acc[r];
+            for (int r = 0; r < ROWS; ++r) sp[r * G + j] = acc[r];
         }
         __syncthreads();
     }
-    for (int k = threadIdx.x; k < ROWS * u; k += blockDim.x) {
-        const int b = b0 + k / u, i = k % u;
-        if (b < B) { dh0[(ptrdiff_t)b * u + i] = sdh[k]; dc0[(ptrdiff_t)b * u + i] = sdc[k]; }
+    for (int k = threadIdx.x; k < ROWS * UNITS; k += THREADS) {
+        const int r = k / UNITS, i = k % UNITS, b = b0 + r;
+        const T* p = sp + r * G;
+        if (b < B) {
+            dh0[(ptrdiff_t)b * UNITS + i] = ((p[i] + p[UNITS + i]) + p[2 * UNITS + i]) + p[3 * UNITS + i];
+            dc0[(ptrdiff_t)b * UNITS + i] = sdc[k];
+        }
     }
 }
 """
@@ -586,9 +689,15 @@ extern "C" __global__ void nnspec_gru_recurrence_reset_after_grad(
 """
 
 
+# A recurrent-kernel column of at most this many bytes is held in registers by the LSTM kernels.
+_REGISTER_COLUMN_BYTES = 256
+
+
 @functools.cache
-def _recurrence_module(source, dtype, act, ract, rows):
-    defines = (f"typedef {_CTYPES[dtype]} T;\n#define ROWS {rows}\n"
+def _recurrence_module(source, dtype, act, ract, rows, units, threads):
+    registers = units * _ITEMSIZE[dtype] <= _REGISTER_COLUMN_BYTES and 4 * units <= threads
+    defines = (f"typedef {_CTYPES[dtype]} T;\n#define ROWS {rows}\n#define UNITS {units}\n#define THREADS {threads}\n"
+               f"#define REGISTER_WEIGHTS {int(registers)}\n"
                f"#define ACT {_fn(act)}<T>\n#define RACT {_fn(ract)}<T>\n"
                f"#define ACT_D {_fn(act)}_d<T>\n#define RACT_D {_fn(ract)}_d<T>\n")
     return cupy.RawModule(code=_PREAMBLE + defines + _ROWS_DOT + source, options=_OPTIONS)
@@ -625,15 +734,16 @@ def _launch(source, name, launch, activation, recurrent_activation, arrays, batc
     """Run kernel ``name`` of ``source``, compiled for the arrays' dtype and the activations, on ``arrays``
     (then B, steps, u), one block per ``rows`` batch rows."""
     rows, threads, shared = launch
-    fn = _recurrence_module(source, str(arrays[0].dtype), activation, recurrent_activation, rows).get_function(name)
+    fn = _recurrence_module(source, str(arrays[0].dtype), activation, recurrent_activation, rows, units,
+                            threads).get_function(name)
     fn((-(-batch // rows),), (threads,), (*arrays, cupy.int32(batch), cupy.int32(steps), cupy.int32(units)),
        shared_mem=shared)
 
 
-# Shared arrays per batch row (in units): LSTM h, c and the 4u pre-activations (backward: their gradients);
-# GRU reset_after=False h, r h and the 2u z, r pre-activations (backward: dh, da_h, da_zr); GRU reset_after=True
-# h and the 3u recurrent projection (backward: dh, dm).
-_LSTM_ARRAYS, _GRU_ARRAYS = 6, 4
+# Shared arrays per batch row (in units): LSTM h, c and the 4u pre-activations (backward: dc, the 4u pre-activation
+# gradients and the 4u partial sums of dh); GRU reset_after=False h, r h and the 2u z, r pre-activations (backward:
+# dh, da_h, da_zr); GRU reset_after=True h and the 3u recurrent projection (backward: dh, dm).
+_LSTM_ARRAYS, _LSTM_GRAD_ARRAYS, _GRU_ARRAYS = 6, 9, 4
 
 
 def lstm_recurrence(xp, x, recurrent_kernel, h0, c0, activation="tanh", recurrent_activation="hard_sigmoid"):
@@ -654,7 +764,7 @@ def lstm_recurrence_grad(xp, pre, recurrent_kernel, c0, cs, ghs, gcs, activation
                          recurrent_activation="hard_sigmoid"):
     batch, steps, gates_units = pre.shape
     units = gates_units // 4
-    launch = _recurrence_launch((pre, recurrent_kernel, c0, cs, ghs, gcs), units, batch, 4, _LSTM_ARRAYS)
+    launch = _recurrence_launch((pre, recurrent_kernel, c0, cs, ghs, gcs), units, batch, 4, _LSTM_GRAD_ARRAYS)
     if launch is None:
         return ref.lstm_recurrence_grad(xp, pre, recurrent_kernel, c0, cs, ghs, gcs, activation,
                                         recurrent_activation)

@@ -105,8 +105,8 @@ def unavailable(build_dir):
 
 
 def stand_in(build_dir):
-    """A module object to install as ``cupy``: ``RawModule`` compiled into ``build_dir``; its ``launches`` list
-    records (kernel, grid, block) of every launch."""
+    """A module object to install as ``cupy``: ``RawModule`` compiled into ``build_dir``, NumPy for the rest; its
+    ``launches`` list records (kernel, grid, block) of every launch."""
     build_dir = Path(build_dir)
     module = types.ModuleType("cupy")
     module.launches = []
@@ -147,4 +147,5 @@ def stand_in(build_dir):
             return launch
 
     module.RawModule = RawModule
+    module.__getattr__ = lambda name: getattr(np, name)  # every other name: NumPy's (the arrays are NumPy's)
     return module
