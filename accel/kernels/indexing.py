@@ -27,7 +27,8 @@ INDEX32_LIMIT = 1 << 30
 THREADS = 256
 MAX_BLOCKS = 1 << 16
 
-_CTYPES = {"float32": "float", "float64": "double"}
+# The C type of each dtype the raw kernels are built for (here and in the recurrences).
+CTYPES = {"float32": "float", "float64": "double"}
 
 PREAMBLE = r"""
 #ifdef NNSPEC_INDEX64
@@ -55,7 +56,7 @@ def divisor(d):
 
 def supported(dtype):
     """Whether the kernels are built for ``dtype`` (others take the generic path)."""
-    return str(dtype) in _CTYPES
+    return str(dtype) in CTYPES
 
 
 def needs_index64(*sizes):
@@ -64,7 +65,7 @@ def needs_index64(*sizes):
 
 @functools.cache
 def _module(source, dtype, index64):
-    defines = f"typedef {_CTYPES[dtype]} T;\n" + ("#define NNSPEC_INDEX64\n" if index64 else "")
+    defines = f"typedef {CTYPES[dtype]} T;\n" + ("#define NNSPEC_INDEX64\n" if index64 else "")
     return cupy.RawModule(code=defines + PREAMBLE + source)
 
 

@@ -13,7 +13,10 @@ One kernel is compiled per (activation, recurrent activation) pair on first use.
 import functools
 
 import cupy
+import numpy as np
 from nnspec.reference.kernels import rnn as ref
+
+from .indexing import CTYPES
 
 _PREAMBLE = """
 template <typename T> __device__ T nnspec_rnn_tanh(T v) { return tanh(v); }
@@ -247,8 +250,6 @@ def gru_cell_reset_after_grad(xp, x, m, h, g, activation="tanh", recurrent_activ
 # reference's loop on CuPy arrays.
 
 _SHARED_BYTES = 48 * 1024
-_CTYPES = {"float32": "float", "float64": "double"}
-_ITEMSIZE = {"float32": 4, "float64": 8}
 
 # acc[r] = sum_k s[r * n + k] * W[k * ld + col] for a block's ROWS rows: ROWS shared-memory vectors times one
 # column of a global row-major matrix (every recurrent matmul of the kernels below; W read once for all rows).
@@ -695,8 +696,8 @@ _REGISTER_COLUMN_BYTES = 256
 
 @functools.cache
 def _recurrence_module(source, dtype, act, ract, rows, units, threads):
-    registers = units * _ITEMSIZE[dtype] <= _REGISTER_COLUMN_BYTES and 4 * units <= threads
-    defines = (f"typedef {_CTYPES[dtype]} T;\n#define ROWS {rows}\n#define UNITS {units}\n#define THREADS {threads}\n"
+    registers = units * np.dtype(dtype).itemsize <= _REGISTER_COLUMN_BYTES and 4 * units <= threads
+    defines = (f"typedef {CTYPES[dtype]} T;\n#define ROWS {rows}\n#define UNITS {units}\n#define THREADS {threads}\n"
                f"#define REGISTER_WEIGHTS {int(registers)}\n"
                f"#define ACT {_fn(act)}<T>\n#define RACT {_fn(ract)}<T>\n"
                f"#define ACT_D {_fn(act)}_d<T>\n#define RACT_D {_fn(ract)}_d<T>\n")
@@ -720,7 +721,7 @@ def _recurrence_launch(operands, units, batch, columns, arrays):
     each batch row keeps in shared memory (the kernel's shared layout).
     """
     dtype = operands[0].dtype
-    if str(dtype) not in _CTYPES or any(a.dtype != dtype for a in operands):
+    if str(dtype) not in CTYPES or any(a.dtype != dtype for a in operands):
         return None
     per_row = arrays * units * dtype.itemsize
     if per_row > _SHARED_BYTES:
