@@ -103,7 +103,7 @@ def col2im(xp, cols, hw, strides, dilation, padding):
 
 
 def conv2d(xp, x, k, strides=(1, 1), dilation=(1, 1), padding=((0, 0), (0, 0)), groups=1):
-    return ref.forward(xp, x, k, strides, dilation, padding, groups, im2col=im2col, block_bytes=None, tap_major=False)
+    return ref.forward(xp, x, k, strides, dilation, padding, groups, im2col=im2col, block_bytes=None)
 
 
 def conv2d_backprop_input(xp, gy, k, input_hw, strides=(1, 1), dilation=(1, 1), padding=((0, 0), (0, 0)), groups=1):
@@ -115,7 +115,7 @@ def conv2d_backprop_input(xp, gy, k, input_hw, strides=(1, 1), dilation=(1, 1), 
 def conv2d_backprop_filter(xp, x, gy, kernel_hw, strides=(1, 1), dilation=(1, 1), padding=((0, 0), (0, 0)),
                            groups=1):
     return ref.backprop_filter(xp, x, gy, kernel_hw, strides, dilation, padding, groups, im2col=im2col,
-                               block_bytes=None, tap_major=False)
+                               block_bytes=None)
 
 
 OVERRIDES = {"conv2d": conv2d, "conv2d_backprop_input": conv2d_backprop_input,

@@ -68,16 +68,16 @@ def _unpadded(x, hw, padding):
 
 # -- the matmuls, grouped: one (batched over groups) BLAS call each -------------------------------------
 
-def _cols_by_group(cols, groups, tap_major=True):
+def _cols_by_group(cols, groups):
     """(N, OH, OW, kh, kw, C) -> (G, N*OH*OW, kh*kw*C/G): the im2col matrix of each group (one copy, none for
     contiguous columns of one group)."""
     n, oh, ow, kh, kw, c = cols.shape
     cg = c // groups
-    if cg == 1 and (tap_major or groups > 1):
+    if cg == 1 and not (groups == 1 and cols.flags.c_contiguous):
         # One channel per group (a grayscale input, a depthwise convolution): copied tap-major, so that the
         # copy runs along output rows rather than over the kw taps of one pixel (2x faster), and handed over
-        # transposed (BLAS reads either layout). tap_major=False: one group's contiguous columns (accel's
-        # im2col output) are handed over as they are, without that extra pass.
+        # transposed (BLAS reads either layout). One group's columns already contiguous (accel's im2col output)
+        # are handed over as they are, without that extra pass.
         return cols.transpose(5, 3, 4, 0, 1, 2).reshape(groups, kh * kw, n * oh * ow).transpose(0, 2, 1)
     m = cols.reshape(n * oh * ow, kh * kw, groups, cg)
     return m.transpose(2, 0, 1, 3).reshape(groups, n * oh * ow, kh * kw * cg)
@@ -120,12 +120,12 @@ def _blocks(cols, block_bytes):
     return [(slice(b, b + 1), slice(s, s + per)) for b in range(n) for s in range(0, oh, per)]
 
 
-def forward(xp, x, k, strides, dilation, padding, groups, im2col=im2col, block_bytes=BLOCK_BYTES, tap_major=True):
+def forward(xp, x, k, strides, dilation, padding, groups, im2col=im2col, block_bytes=BLOCK_BYTES):
     cols = im2col(xp, x, k.shape[:2], strides, dilation, padding)
     km = _kernel_by_group(k, groups)
     y = xp.empty(cols.shape[:3] + (k.shape[3],), dtype=xp.result_type(cols.dtype, k.dtype))
     for b in _blocks(cols, block_bytes):
-        m = _cols_by_group(cols[b], groups, tap_major)
+        m = _cols_by_group(cols[b], groups)
         if groups == 1:  # straight into y
             xp.matmul(m, km, out=y[b].reshape(m.shape[:2] + km.shape[2:]))
         else:
@@ -166,7 +166,7 @@ def backprop_input(xp, gy, k, input_hw, strides, dilation, padding, groups, bloc
 
 
 def backprop_filter(xp, x, gy, kernel_hw, strides, dilation, padding, groups, im2col=im2col,
-                    block_bytes=BLOCK_BYTES, tap_major=True):
+                    block_bytes=BLOCK_BYTES):
     cols = im2col(xp, x, kernel_hw, strides, dilation, padding)
     kh, kw = kernel_hw
     cg, o = x.shape[3] // groups, gy.shape[3]
@@ -174,7 +174,7 @@ def backprop_filter(xp, x, gy, kernel_hw, strides, dilation, padding, groups, im
     for b in _blocks(cols, block_bytes):
         # (G, kh*kw*C/G, M) @ (G, M, O/G) -> (G, kh*kw*C/G, O/G), summed over the blocks; one group as a 2-D
         # product, whose transposed operand CuPy hands to cuBLAS as it is (a stacked one it copies first)
-        cols_g, rows_g = _cols_by_group(cols[b], groups, tap_major), _rows_by_group(gy[b], groups)
+        cols_g, rows_g = _cols_by_group(cols[b], groups), _rows_by_group(gy[b], groups)
         part = (xp.matmul(cols_g[0].T, rows_g[0])[None] if groups == 1
                 else xp.matmul(cols_g.transpose(0, 2, 1), rows_g))
         gk = part if gk is None else xp.add(gk, part, out=gk)
