@@ -135,3 +135,49 @@ def test_reduce_forward_backward(benchmark, nn, rounds, op):
     gx = run(benchmark, nn, rounds, step, torch_fn)
     assert_close(nn, gx, REDUCTIONS[op][1](x.astype(np.float64)), f"d {op} / dx")
     record(benchmark, nn, _reduce_bytes(True, op), "GB/s")
+
+
+# -- a layer's epilogue: relu(x + bias) -------------------------------------------------------------
+
+EPILOGUE_SHAPE = (128, 26, 26, 32)  # the MNIST convnet's first convolution output at batch 128
+
+
+def _epilogue_inputs():
+    rng = np.random.default_rng(2)
+    return (rng.standard_normal(EPILOGUE_SHAPE, dtype=np.float32),
+            rng.standard_normal(EPILOGUE_SHAPE[-1:], dtype=np.float32))
+
+
+@pytest.mark.parametrize("backward", [False, True], ids=["forward", "forward_backward"])
+def test_bias_relu(benchmark, nn, rounds, backward):
+    """Forward: read x, write y. Backward adds: read the upstream gradient and y, write dx, read dx for the bias
+    gradient (logical traffic, the bias itself negligible)."""
+    benchmark.group = "epilogue"
+    x, b = _epilogue_inputs()
+    vx, vb = nn.Variable(x), nn.Variable(b)
+
+    def step():
+        if not backward:
+            return nn.ops.bias_relu(vx, vb)
+        with nn.GradientTape() as tape:
+            y = nn.ops.bias_relu(vx, vb)
+        return tape.gradient(y, [vx, vb])
+
+    def torch_fn(torch, device):
+        xt, bt = to_torch(torch, device, x, backward), to_torch(torch, device, b, backward)
+        if not backward:
+            return lambda: torch.relu(xt + bt)
+
+        def step_torch():
+            y = torch.relu(xt + bt)
+            return torch.autograd.grad(y, (xt, bt), torch.ones_like(y))
+        return step_torch
+
+    out = run(benchmark, nn, rounds, step, torch_fn)
+    pre = x.astype(np.float64) + b
+    if backward:
+        assert_close(nn, out[0], (pre > 0).astype(np.float64), "d/dx")
+        assert_close(nn, out[1], (pre > 0).sum(axis=(0, 1, 2)).astype(np.float64), "d/dbias")
+    else:
+        assert_close(nn, out, np.maximum(pre, 0), "bias_relu")
+    record(benchmark, nn, FLOAT32 * x.size * (2 + 4 * backward), "GB/s")

@@ -232,3 +232,47 @@ def test_batch_input_shape_and_input_dim_in_config(nn):
     assert nn.layers.Dense(2, input_dim=5).get_config()["batch_input_shape"] == (None, 5)
     assert nn.layers.Dense(2, input_shape=(5,), batch_size=8).get_config()["batch_input_shape"] == (8, 5)
     assert nn.layers.Dense(2, batch_input_shape=(None, 7)).get_config()["batch_input_shape"] == (None, 7)
+
+
+RELU_LAYERS = {
+    "dense": (lambda nn, **kw: nn.layers.Dense(6, **kw), (4, 5)),
+    "dense_3d": (lambda nn, **kw: nn.layers.Dense(6, **kw), (2, 3, 5)),
+    "conv1d": (lambda nn, **kw: nn.layers.Conv1D(4, 3, **kw), (2, 9, 3)),
+    "conv2d": (lambda nn, **kw: nn.layers.Conv2D(4, 3, **kw), (2, 7, 6, 3)),
+    "conv2d_channels_first": (lambda nn, **kw: nn.layers.Conv2D(4, 3, data_format="channels_first", **kw),
+                              (2, 3, 7, 6)),
+    "separable_conv2d": (lambda nn, **kw: nn.layers.SeparableConv2D(4, 3, **kw), (2, 7, 6, 3)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RELU_LAYERS))
+def test_relu_layers_run_bias_and_relu_as_one_op(nn, name, monkeypatch):
+    """A layer with a bias and activation='relu' runs its epilogue as ``bias_relu`` (no pre-activation kept):
+    output and gradients bit for bit those of the layer without activation followed by relu."""
+    make, shape = RELU_LAYERS[name]
+    x = nn.Variable(np.random.default_rng(0).standard_normal(shape).astype(np.float32))
+    fused, plain = make(nn, activation="relu"), make(nn)
+    fused.build(shape)
+    plain.build(shape)
+    plain.set_weights(fused.get_weights())
+    impl, calls = nn.implementation, []
+
+    def counted(op, fn):
+        def call(*args, **kwargs):
+            calls.append(op)
+            return fn(*args, **kwargs)
+        return call
+    monkeypatch.setattr(impl, "kernels", {op: counted(op, fn) for op, fn in impl.kernels.items()})
+    results = []
+    for layer, activation in ((fused, lambda y: y), (plain, nn.activations.relu)):
+        del calls[:]
+        with nn.GradientTape() as tape:
+            y = activation(layer(x))
+            s = nn.ops.sum(nn.ops.multiply(y, y))
+        grads = tape.gradient(s, [x] + layer.trainable_weights)
+        results.append([y.numpy()] + [g.numpy() for g in grads])
+        if layer is fused:
+            assert "bias_relu" in calls and "relu" not in calls, calls
+    assert "bias_relu" not in calls
+    for got, want in zip(*results):
+        np.testing.assert_array_equal(got, want)

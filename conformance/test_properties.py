@@ -228,6 +228,41 @@ def test_binary_with_a_repeated_vector_is_numpy(nn, shape, small, layout, dtype)
             _assert_same_bits(got, want, signed_zeros=op not in ("maximum", "minimum"), err_msg=op)
 
 
+@pytest.mark.parametrize("shape", [(7, 5), (600, 20, 32), (4, 300, 512), (3, 70_000), (2, 13, 13, 64)])
+@pytest.mark.parametrize("layout", ["contiguous", "strided"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_bias_relu_is_relu_of_the_sum(nn, shape, layout, dtype):
+    """bias_relu(x, b) (one kernel; the reference runs both steps per run of x) is relu(add(x, b)) bit for bit,
+    -0.0, infinities, subnormals and NaN included (zeros up to sign, as relu's), and so are its gradients for x
+    and b (the output's mask instead of the sum's)."""
+    rng = np.random.default_rng(sum(shape))
+    a = _with_specials(rng, shape, dtype)
+    a = a[..., ::2] if layout == "strided" else a
+    x, b = nn.Variable(a), nn.Variable(_with_specials(rng, a.shape[-1:], dtype))
+    gy = nn.constant(_with_specials(rng, a.shape, dtype))
+    results = []
+    for f in (nn.ops.bias_relu, lambda x, b: nn.ops.relu(nn.ops.add(x, b))):
+        with np.errstate(all="ignore"):  # inf - inf, NaN: the values are the point, not the warnings
+            with nn.GradientTape() as tape:
+                y = f(x, b)
+                s = nn.ops.sum(nn.ops.multiply(y, gy))
+            results.append([y.numpy()] + [g.numpy() for g in tape.gradient(s, [x, b])])
+    for got, want, what in zip(*results, ["output", "x gradient", "bias gradient"]):
+        assert got.shape == want.shape and got.dtype == want.dtype, what
+        _assert_same_bits(got, want, signed_zeros=what != "output", err_msg=what)
+
+
+def test_bias_relu_errors_name_the_op_and_shapes(nn):
+    x = nn.constant(np.ones((2, 3), np.float32))
+    with pytest.raises(ValueError, match=r"bias_relu: expected a bias of shape \(3,\).*shape \(4,\).*\(2, 3\)"):
+        nn.ops.bias_relu(x, nn.constant(np.ones(4, np.float32)))
+    with pytest.raises(ValueError, match=r"bias_relu: expected a bias of shape \(3,\).*\(1, 3\)"):
+        nn.ops.bias_relu(x, nn.constant(np.ones((1, 3), np.float32)))
+    # another dtype: the two ops, with add's promotion
+    y = nn.ops.bias_relu(x, nn.constant(np.full(3, -2.0)))
+    assert y.dtype == np.float64 and not y.numpy().any()
+
+
 @given(shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4), index_shape=hnp.array_shapes(min_dims=0,
        max_dims=2, min_side=0, max_side=5), data=st.data())
 def test_take_gradient_adds_repeated_indices(nn, shape, index_shape, data):

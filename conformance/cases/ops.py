@@ -72,6 +72,17 @@ case("sigmoid_large", "sigmoid", lambda o, x: o.sigmoid(x), lambda r: [np.array(
 case("relu", "relu", lambda o, x: o.relu(x), lambda r: [away(r, (3, 4))])
 case("relu_3d", "relu", lambda o, x: o.relu(x), lambda r: [away(r, (2, 3, 2))])
 
+
+def _biased_away(rng, shape):
+    """An input and a bias over its last axis whose sum keeps away from relu's kink at 0."""
+    bias = u(rng, shape[-1:])
+    return [away(rng, shape) - bias, bias]
+
+
+case("bias_relu", "bias_relu", lambda o, x, b: o.bias_relu(x, b), lambda r: _biased_away(r, (3, 4)))
+case("bias_relu_4d", "bias_relu", lambda o, x, b: o.bias_relu(x, b), lambda r: _biased_away(r, (2, 3, 3, 4)),
+     kind="reduction")
+
 # -- selection -------------------------------------------------------------------------------------------
 case("where", "where", lambda o, c, a, b: o.where(c, a, b),
      lambda r: [r.uniform(size=(3, 4)) < 0.5, u(r, (3, 4)), u(r, (3, 4))])

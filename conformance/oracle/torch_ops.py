@@ -81,6 +81,8 @@ TWINS.update({
     "sigmoid_large": lambda torch, x: torch.sigmoid(x),
     "relu": lambda torch, x: torch.relu(x),
     "relu_3d": lambda torch, x: torch.relu(x),
+    "bias_relu": lambda torch, x, b: torch.relu(x + b),
+    "bias_relu_4d": lambda torch, x, b: torch.relu(x + b),
 
     # -- selection ----------------------------------------------------------------------------------
     "where": lambda torch, c, a, b: torch.where(c, a, b),

@@ -1,7 +1,8 @@
 """Elementwise kernels with NumPy broadcasting.
 
 Most are one NumPy ufunc each and are registered from the table below; the ones with a formula of
-their own (where, sigmoid, relu, binary operations against a repeated scalar or vector) are written out.
+their own (where, sigmoid, relu, bias_relu, binary operations against a repeated scalar or vector) are written
+out.
 """
 
 import functools
@@ -75,25 +76,37 @@ def against_repeated(xp, fname, x, small, out=None, small_first=False):
     """``xp.<fname>(x, small, out=out)``, or ``(small, x)`` with ``small_first``: ``small`` a Python number, or
     an array of x's dtype whose shape is a suffix of x.shape[1:], repeated over x's leading axes (a scalar taken
     in x's dtype, as NEP 50 takes a Python number). Other array modules get the call as it is."""
-    ufunc = getattr(xp, fname)
+    return against_repeated_chain(xp, x, ((fname, small),), out, small_first)
 
-    def apply(large, repeated, out):
-        return ufunc(*((repeated, large) if small_first else (large, repeated)), out=out)
+
+def against_repeated_chain(xp, x, steps, out=None, small_first=False):
+    """``against_repeated`` for each ``(fname, small)`` of ``steps`` in turn, the first on ``x`` (``small_first``
+    as there), every later one in place on the result: a run of x's leading axes goes through all the steps
+    while it is in cache (each step alone would read the whole result from memory again). The same calls on
+    the same values as the steps one after another, so the same numbers."""
+    ufuncs = [getattr(xp, fname) for fname, _ in steps]
+
+    def chain(large, repeated, out):
+        y = ufuncs[0](*((repeated[0], large) if small_first else (large, repeated[0])), out=out)
+        for ufunc, r in zip(ufuncs[1:], repeated[1:]):
+            ufunc(y, r, out=y)
+        return y
 
     if xp is not np:
-        return apply(x, small, out)
-    small = np.asarray(small, dtype=x.dtype)
+        return chain(x, [small for _, small in steps], out)
+    smalls = [np.asarray(small, dtype=x.dtype) for _, small in steps]
     if 0 < x.ndim and x.size <= BLOCK_ELEMENTS:  # one run (a recurrent step's gates): no loop to set up
-        return apply(x, _repeated_block(small, x.shape), out)
+        return chain(x, [_repeated_block(s, x.shape) for s in smalls], out)
     result = np.empty(x.shape, dtype=x.dtype) if out is None else out
-    runs, out_runs = _as_runs(x, small.ndim), _as_runs(result, small.ndim)
+    tail = max(s.ndim for s in smalls)
+    runs, out_runs = _as_runs(x, tail), _as_runs(result, tail)
     if runs is None or out_runs is None or out_runs.shape != runs.shape:
-        return apply(x, small, result)
+        return chain(x, smalls, result)
     per = BLOCK_ELEMENTS // max(1, math.prod(runs.shape[1:]))
-    block = _repeated_block(small, (min(per, runs.shape[0]),) + runs.shape[1:])
+    blocks = [_repeated_block(s, (min(per, runs.shape[0]),) + runs.shape[1:]) for s in smalls]
     for start in range(0, runs.shape[0], per):
         run = runs[start:start + per]
-        apply(run, block[:run.shape[0]], out_runs[start:start + per])
+        chain(run, [b[:run.shape[0]] for b in blocks], out_runs[start:start + per])
     return result
 
 
@@ -179,3 +192,10 @@ def sigmoid(xp, x):
 @kernel("relu")
 def relu(xp, x):
     return against_repeated(xp, "maximum", x, xp.zeros((), dtype=x.dtype))
+
+
+@kernel("bias_relu")
+def bias_relu(xp, x, bias):
+    """relu(x + bias), ``bias`` the size of x's last axis: the add's and the relu's calls per run of x (the
+    epilogue of a Dense or convolution layer read from memory once instead of twice)."""
+    return against_repeated_chain(xp, x, (("add", bias), ("maximum", xp.zeros((), dtype=x.dtype))))

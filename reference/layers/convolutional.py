@@ -18,6 +18,7 @@ __all__ = [
 from .. import activations, constraints, initializers, ops, regularizers
 from ..ops import conv as C
 from .base import InputSpec, Layer, shape_str
+from .core import bias_and_activation
 
 
 def _serialize(module, obj):
@@ -162,10 +163,7 @@ class _Conv(Layer):
     def call(self, inputs):
         first = self.data_format == "channels_first"
         x = ops.transpose(inputs, (0,) + tuple(range(2, self.rank + 2)) + (1,)) if first else inputs
-        outputs = self._convolve(x)
-        if self.use_bias:
-            outputs = ops.add(outputs, self.bias)
-        outputs = self.activation(outputs)
+        outputs = bias_and_activation(self._convolve(x), self.bias if self.use_bias else None, self.activation)
         return ops.transpose(outputs, (0, self.rank + 1) + tuple(range(1, self.rank + 1))) if first else outputs
 
     # -- configuration ----------------------------------------------------------------------------------

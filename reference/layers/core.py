@@ -17,6 +17,17 @@ def _serialize(module, obj):
     return module.serialize(obj) if obj is not None else None
 
 
+def bias_and_activation(outputs, bias, activation):
+    """A Dense or convolution layer's epilogue: ``activation(outputs + bias)`` (no bias: None). relu with Keras'
+    defaults after a bias is one op, ``ops.bias_relu``: the same numbers and gradients, one pass over the outputs
+    instead of two and no pre-activation kept for the backward."""
+    if bias is None:
+        return activation(outputs)
+    if activation is activations.relu:
+        return ops.bias_relu(outputs, bias)
+    return activation(ops.add(outputs, bias))
+
+
 class Dense(Layer):
     """output = activation(dot(input, kernel) + bias); kernel (input_dim, units)."""
 
@@ -52,10 +63,8 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
-        output = K.dot(inputs, self.kernel)
-        if self.use_bias:
-            output = ops.add(output, self.bias)
-        return self.activation(output)
+        return bias_and_activation(K.dot(inputs, self.kernel), self.bias if self.use_bias else None,
+                                   self.activation)
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) < 2 or input_shape[-1] is None:

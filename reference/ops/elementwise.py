@@ -6,7 +6,7 @@ gradient at 0; clip passes the gradient where lo <= x <= hi, and to lo / hi wher
 """
 
 __all__ = [
-    "abs", "add", "clip", "divide", "equal", "exp", "greater", "greater_equal", "isfinite", "less",
+    "abs", "add", "bias_relu", "clip", "divide", "equal", "exp", "greater", "greater_equal", "isfinite", "less",
     "less_equal", "log", "logical_and", "logical_not", "logical_or", "maximum", "minimum", "multiply",
     "negative", "not_equal", "power", "relu", "sigmoid", "sign", "sqrt", "square", "subtract", "tanh",
     "unbroadcast", "where",
@@ -247,6 +247,24 @@ def relu(x):
 
 def _relu_vjp(n, g):
     return (where(greater(n.inputs[0], 0), g, 0),)
+
+
+def bias_relu(x, bias):
+    """relu(x + bias) for a bias over x's last axis (a Dense or channels_last convolution layer's epilogue), as
+    one kernel: the same numbers and gradients as ``relu(add(x, bias))``, without keeping x + bias for the
+    gradient (x + bias > 0 exactly where the output is). Other dtypes than x's run the two ops."""
+    x, bias = tensors(x, bias)
+    if x.ndim < 1 or bias.shape != x.shape[-1:]:
+        raise ValueError(f"bias_relu: expected a bias of shape ({x.shape[-1] if x.ndim else '?'},), the size of "
+                         f"the input's last axis, got a bias of shape {bias.shape} for an input of shape {x.shape}")
+    if bias.dtype != x.dtype:
+        return relu(add(x, bias))
+    return apply("bias_relu", [x, bias], _bias_relu_vjp)
+
+
+def _bias_relu_vjp(n, g):
+    gx = where(greater(n.output, 0), g, 0)
+    return _grads(n, lambda: gx, lambda: unbroadcast(gx, n.inputs[1].shape))
 
 
 # -- comparisons and logic (no gradient) ---------------------------------------------------------
