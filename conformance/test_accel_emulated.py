@@ -2,7 +2,10 @@
 kernels, on any machine with g++, GPU or not: the index kernels (convolution im2col/col2im, pooling) in the
 32-bit build with multiply-shift quotients and in the 64-bit build; the persistent LSTM and GRU recurrences
 (forward and backward) with 1-8 batch rows per block, weights in registers or read from memory, one or two gate
-columns per thread. The GPU run of the suite (``--impl=accel``) checks the same kernels through the ops.
+columns per thread. The GPU run of the suite (``--impl=accel``) checks the same kernels through the ops. The same
+sources also go through NVRTC (``harness.nvrtc``, where the nvidia-cuda-nvrtc wheel is installed: tox's reference
+env), the compiler CuPy uses there, so that what only g++ accepts fails here. CuPy's ElementwiseKernels are not
+covered: CuPy writes their source.
 """
 
 import importlib.util
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from harness import cuda_emulation
+from harness import cuda_emulation, nvrtc
 from nnspec.reference.kernels import conv as ref_conv
 from nnspec.reference.kernels import pool as ref_pool
 from nnspec.reference.kernels import rnn as ref_rnn
@@ -20,17 +23,13 @@ from nnspec.reference.kernels import rnn as ref_rnn
 _MODULES = ("indexing", "conv", "pool", "rnn")
 
 
-@pytest.fixture(scope="module")
-def accel(tmp_path_factory):
-    """accel's indexing, conv and pool kernel modules, loaded from the installed package with the stand-in cupy."""
-    build = tmp_path_factory.mktemp("cuda_emulation")
-    why = cuda_emulation.unavailable(build)
-    if why:
-        pytest.skip(why)
+def _load_kernels(build):
+    """accel's kernel modules ``_MODULES``, loaded from the installed package with the stand-in cupy (building into
+    ``build``), as attributes of a package of their own; ``_unload`` forgets them."""
     kernels = Path(importlib.util.find_spec("nnspec.accel").submodule_search_locations[0]) / "kernels"
-    saved = {k: sys.modules.get(k) for k in ("cupy",)}
+    saved = sys.modules.get("cupy")
     sys.modules["cupy"] = cuda_emulation.stand_in(build)
-    package = types.ModuleType("emulated_accel_kernels")
+    package = types.ModuleType(f"emulated_accel_kernels_{build.name}")
     package.__path__ = [str(kernels)]
     sys.modules[package.__name__] = package
     try:
@@ -41,15 +40,29 @@ def accel(tmp_path_factory):
             spec.loader.exec_module(module)
             setattr(package, name, module)
     finally:
-        for k, v in saved.items():
-            if v is None:
-                sys.modules.pop(k, None)
-            else:
-                sys.modules[k] = v
-    yield package
+        if saved is None:
+            sys.modules.pop("cupy", None)
+        else:
+            sys.modules["cupy"] = saved
+    return package
+
+
+def _unload(package):
     for name in _MODULES:
         sys.modules.pop(f"{package.__name__}.{name}", None)
     sys.modules.pop(package.__name__, None)
+
+
+@pytest.fixture(scope="module")
+def accel(tmp_path_factory):
+    """accel's indexing, conv, pool and rnn kernel modules on the stand-in cupy (their kernels built with g++)."""
+    build = tmp_path_factory.mktemp("cuda_emulation")
+    why = cuda_emulation.unavailable(build)
+    if why:
+        pytest.skip(why)
+    package = _load_kernels(build)
+    yield package
+    _unload(package)
 
 
 @pytest.fixture(params=["index32", "index64"])
@@ -206,3 +219,44 @@ def test_gru_recurrences(accel, batch, units, steps, dtype, act, ract):
     _close(accel.rnn.gru_recurrence_reset_after_grad(np, x, ms, rk, h0, hs, ghs, **kw),
            ref_rnn.gru_recurrence_reset_after_grad(np, x, ms, rk, h0, hs, ghs, **kw), dtype)
     assert len(accel.indexing.cupy.launches) - start == 4
+
+
+# -- the same sources through NVRTC, as CuPy compiles them on the GPU machine ---------------------------------
+
+def _recurrence_builds(rnn):
+    """(source, dtype, act, ract, rows, units, threads) of recurrence kernels as _recurrence_launch sizes them:
+    1 and 8 batch rows, float32 columns in registers (32, 64 units) and read from memory (100, 256), float64."""
+    builds = []
+    for source, columns in ((rnn._LSTM_RECURRENCE, 4), (rnn._GRU_RECURRENCE, 3)):
+        def threads(units, columns=columns):
+            return min(1024, -(-columns * units // 32) * 32)
+        for dtype, units in (("float32", 32), ("float32", 64), ("float32", 100), ("float32", 256), ("float64", 32),
+                             ("float64", 64)):
+            builds += [(source, dtype, "tanh", "hard_sigmoid", rows, units, threads(units)) for rows in (1, 8)]
+        builds.append((source, "float32", "relu", "sigmoid", 2, 48, threads(48)))
+        builds.append((source, "float64", "linear", "tanh", 4, 16, threads(16)))
+    return builds
+
+
+def test_kernels_compile_with_nvrtc(tmp_path):
+    """Every raw kernel source accel builds (conv and pooling in both index widths, the LSTM and GRU recurrences
+    over their build parameters, float32 and float64) compiles under NVRTC for the H100 with accel's options: the
+    emulation's g++ accepts constructs CUDA lacks (std::min on mixed types, newer C++)."""
+    why = nvrtc.unavailable()
+    if why:
+        pytest.skip(why)
+    package = _load_kernels(tmp_path)  # nothing is built: the sources are only put together
+    try:
+        idx, rnn = package.indexing, package.rnn
+        sources = [(idx.code(src, dtype, wide), ()) for src in (package.conv._SOURCE, package.pool._SOURCE)
+                   for dtype in idx.CTYPES for wide in (False, True)]
+        sources += [(rnn.recurrence_code(*build), rnn.OPTIONS) for build in _recurrence_builds(rnn)]
+    finally:
+        _unload(package)
+    failures = []
+    for code, options in sources:
+        try:
+            nvrtc.compile_ptx(code, options)
+        except nvrtc.CompileError as e:
+            failures.append(str(e)[:2000])
+    assert not failures, f"{len(failures)} of {len(sources)} builds fail:\n" + "\n".join(failures[:3])

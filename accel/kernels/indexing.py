@@ -63,10 +63,14 @@ def needs_index64(*sizes):
     return max(sizes) > INDEX32_LIMIT
 
 
+def code(source, dtype, index64):
+    """The whole CUDA source of a build of ``source``: for ``dtype`` (a name), 32- or 64-bit indices."""
+    return f"typedef {CTYPES[dtype]} T;\n" + ("#define NNSPEC_INDEX64\n" if index64 else "") + PREAMBLE + source
+
+
 @functools.cache
 def _module(source, dtype, index64):
-    defines = f"typedef {CTYPES[dtype]} T;\n" + ("#define NNSPEC_INDEX64\n" if index64 else "")
-    return cupy.RawModule(code=defines + PREAMBLE + source)
+    return cupy.RawModule(code=code(source, dtype, index64))
 
 
 def ints(*values):

@@ -46,7 +46,7 @@ template <typename T> __device__ void nnspec_rnn_relu_d(T a, T& y, T& d) {
 }
 """
 # No fused multiply-add: the hard_sigmoid ends (0.2 a + 0.5 exactly 0 or 1) are decided as the reference does.
-_OPTIONS = ("--fmad=false",)
+OPTIONS = ("--fmad=false",)
 
 _NAMES = ("tanh", "sigmoid", "hard_sigmoid", "linear", "relu")
 
@@ -71,7 +71,7 @@ def _lstm(act, ract):
         c_new = fg * c + ig * g;
         h = og * {a}(c_new);
         """,
-        f"nnspec_lstm_cell_{act}_{ract}", preamble=_PREAMBLE, options=_OPTIONS)
+        f"nnspec_lstm_cell_{act}_{ract}", preamble=_PREAMBLE, options=OPTIONS)
 
 
 @functools.cache
@@ -84,7 +84,7 @@ def _gru_reset_gate(ract):
         z = {r}(x[k] + m[k]);
         rh = {r}(x[k + units] + m[k + units]) * h;
         """,
-        f"nnspec_gru_reset_gate_{ract}", preamble=_PREAMBLE, options=_OPTIONS)
+        f"nnspec_gru_reset_gate_{ract}", preamble=_PREAMBLE, options=OPTIONS)
 
 
 @functools.cache
@@ -92,7 +92,7 @@ def _gru_output(act):
     return cupy.ElementwiseKernel(
         "T z, T xh, T n, T h", "T out",
         f"out = z * h + ((T)1 - z) * {_fn(act)}(xh + n)",
-        f"nnspec_gru_output_{act}", preamble=_PREAMBLE, options=_OPTIONS)
+        f"nnspec_gru_output_{act}", preamble=_PREAMBLE, options=OPTIONS)
 
 
 @functools.cache
@@ -107,7 +107,7 @@ def _gru_reset_after(act, ract):
         T hh = {a}(x[k + 2 * units] + rg * m[k + 2 * units]);
         out = z * h + ((T)1 - z) * hh;
         """,
-        f"nnspec_gru_cell_reset_after_{act}_{ract}", preamble=_PREAMBLE, options=_OPTIONS)
+        f"nnspec_gru_cell_reset_after_{act}_{ract}", preamble=_PREAMBLE, options=OPTIONS)
 
 
 # -- first-order gradients (reference: kernels/rnn.py lstm_cell_grad, ...) ---------------------------------------
@@ -132,7 +132,7 @@ def _lstm_grad(act, ract):
         da[k + 3 * units] = gh * t * dout;
         dcp = dc * fg;
         """,
-        f"nnspec_lstm_cell_grad_{act}_{ract}", preamble=_PREAMBLE, options=_OPTIONS)
+        f"nnspec_lstm_cell_grad_{act}_{ract}", preamble=_PREAMBLE, options=OPTIONS)
 
 
 @functools.cache
@@ -149,7 +149,7 @@ def _gru_reset_gate_grad(ract):
         da[k + units] = grh * h * dr;
         dh = grh * rg;
         """,
-        f"nnspec_gru_reset_gate_grad_{ract}", preamble=_PREAMBLE, options=_OPTIONS)
+        f"nnspec_gru_reset_gate_grad_{ract}", preamble=_PREAMBLE, options=OPTIONS)
 
 
 @functools.cache
@@ -163,7 +163,7 @@ def _gru_output_grad(act):
         da = g * ((T)1 - z) * dhh;
         dh = g * z;
         """,
-        f"nnspec_gru_output_grad_{act}", preamble=_PREAMBLE, options=_OPTIONS)
+        f"nnspec_gru_output_grad_{act}", preamble=_PREAMBLE, options=OPTIONS)
 
 
 @functools.cache
@@ -184,7 +184,7 @@ def _gru_reset_after_grad(act, ract):
         dm[k] = daz; dm[k + units] = dar; dm[k + 2 * units] = dah * rg;
         dh = g * z;
         """,
-        f"nnspec_gru_cell_reset_after_grad_{act}_{ract}", preamble=_PREAMBLE, options=_OPTIONS)
+        f"nnspec_gru_cell_reset_after_grad_{act}_{ract}", preamble=_PREAMBLE, options=OPTIONS)
 
 
 def _dense(a):
@@ -694,14 +694,20 @@ extern "C" __global__ void nnspec_gru_recurrence_reset_after_grad(
 _REGISTER_COLUMN_BYTES = 256
 
 
-@functools.cache
-def _recurrence_module(source, dtype, act, ract, rows, units, threads):
+def recurrence_code(source, dtype, act, ract, rows, units, threads):
+    """The whole CUDA source of a recurrence kernel (``source``: _LSTM_RECURRENCE, _GRU_RECURRENCE, ...) built for a
+    dtype (a name), the activations, the batch rows per block, the units and the threads per block."""
     registers = units * np.dtype(dtype).itemsize <= _REGISTER_COLUMN_BYTES and 4 * units <= threads
     defines = (f"typedef {CTYPES[dtype]} T;\n#define ROWS {rows}\n#define UNITS {units}\n#define THREADS {threads}\n"
                f"#define REGISTER_WEIGHTS {int(registers)}\n"
                f"#define ACT {_fn(act)}<T>\n#define RACT {_fn(ract)}<T>\n"
                f"#define ACT_D {_fn(act)}_d<T>\n#define RACT_D {_fn(ract)}_d<T>\n")
-    return cupy.RawModule(code=_PREAMBLE + defines + _ROWS_DOT + source, options=_OPTIONS)
+    return _PREAMBLE + defines + _ROWS_DOT + source
+
+
+@functools.cache
+def _recurrence_module(source, dtype, act, ract, rows, units, threads):
+    return cupy.RawModule(code=recurrence_code(source, dtype, act, ract, rows, units, threads), options=OPTIONS)
 
 
 def _rows(batch, shared_per_row):
