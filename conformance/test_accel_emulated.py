@@ -20,7 +20,7 @@ from nnspec.reference.kernels import conv as ref_conv
 from nnspec.reference.kernels import pool as ref_pool
 from nnspec.reference.kernels import rnn as ref_rnn
 
-_MODULES = ("indexing", "conv", "pool", "rnn")
+_MODULES = ("indexing", "conv", "conv_gemm", "pool", "rnn")
 
 
 def _load_kernels(build):
@@ -103,7 +103,9 @@ CONV = [  # (input shape, kernel hw, strides, dilation, padding)
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape,khw,strides,dilation,padding", CONV)
-def test_conv_im2col_col2im(accel, width, dtype, shape, khw, strides, dilation, padding):
+def test_conv_im2col_col2im(accel, width, dtype, shape, khw, strides, dilation, padding, monkeypatch):
+    """The im2col path (grouped convolutions'), here on ungrouped ones with the implicit GEMM turned off."""
+    monkeypatch.setattr(accel.conv, "IMPLICIT_GEMM", False)
     rng = np.random.default_rng(1)
     x = rng.standard_normal(shape).astype(dtype)
     start = len(accel.indexing.cupy.launches)
@@ -123,6 +125,74 @@ def test_conv_im2col_col2im(accel, width, dtype, shape, khw, strides, dilation, 
     assert dx.shape == shape and dx.dtype == dtype
     tol = 1e-12 if dtype == np.float64 else 1e-5
     np.testing.assert_allclose(dx, expected, rtol=tol, atol=tol)
+
+
+@pytest.fixture(params=["tiles64x32", "tiles128x64"])
+def tiles(request, accel):
+    """The implicit GEMM's tile shapes: the emulation's 132 multiprocessors give small products 64-row tiles; one
+    multiprocessor, 128-row ones (64 columns where there are more than 32 output columns)."""
+    saved = accel.conv_gemm.multiprocessors
+    if request.param == "tiles128x64":
+        accel.conv_gemm.multiprocessors = lambda: 1
+    yield request.param
+    accel.conv_gemm.multiprocessors = saved
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,khw,strides,dilation,padding", CONV)
+def test_conv_implicit_gemm(accel, width, tiles, dtype, shape, khw, strides, dilation, padding):
+    """The three implicit-GEMM products against the reference's in float64: equal within rounding (another
+    summation order), every tile edge (rows, columns, reduction steps) and both index widths."""
+    gemm = accel.conv_gemm
+    rng = np.random.default_rng(2)
+    out = 40 if tiles == "tiles128x64" else 5  # a partial column tile either way
+    x = rng.standard_normal(shape).astype(dtype)
+    k = rng.standard_normal((*khw, shape[3], out)).astype(dtype)
+    x64, k64 = x.astype(np.float64), k.astype(np.float64)
+    tol = 1e-12 if dtype == np.float64 else 2e-5
+    start = len(accel.indexing.cupy.launches)
+    y = gemm.conv2d(np, x, k, strides, dilation, padding)
+    want = ref_conv.conv2d(np, x64, k64, strides, dilation, padding)
+    assert y.shape == want.shape and y.dtype == dtype
+    np.testing.assert_allclose(y, want, rtol=tol, atol=tol)
+    gy = rng.standard_normal(want.shape).astype(dtype)
+    dx = gemm.backprop_input(np, gy, k, shape[1:3], strides, dilation, padding)
+    assert dx.shape == shape and dx.dtype == dtype
+    np.testing.assert_allclose(dx, ref_conv.conv2d_backprop_input(np, gy.astype(np.float64), k64, shape[1:3],
+                                                                  strides, dilation, padding), rtol=tol, atol=tol)
+    dk_want = ref_conv.conv2d_backprop_filter(np, x64, gy.astype(np.float64), khw, strides, dilation, padding)
+    for splits in (1, 3):
+        dk = gemm.backprop_filter(np, x, gy, khw, strides, dilation, padding, splits=splits)
+        assert dk.shape == k.shape and dk.dtype == dtype
+        np.testing.assert_allclose(dk, dk_want, rtol=tol, atol=tol)
+    names = [name for name, *_ in accel.indexing.cupy.launches[start:]]
+    assert names == ["nnspec_conv_forward", "nnspec_conv_backprop_input"] + ["nnspec_conv_backprop_filter"] * 2
+
+
+def test_conv_ops_route_by_groups_and_dtype(accel):
+    """accel's conv ops: ungrouped products whose two operands share a float dtype as implicit GEMMs, grouped ones
+    and mixed dtypes through im2col/col2im (the reference's matmuls on top), all equal to the reference."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 6, 5, 4)).astype(np.float32)
+    geometry = ((1, 1), (1, 1), ((1, 1), (1, 1)))
+    for groups, kdtype, kernels in ((1, np.float32, ["nnspec_conv_forward", "nnspec_conv_backprop_input",
+                                                     "nnspec_conv_backprop_filter"]),
+                                    (2, np.float32, ["nnspec_im2col", "nnspec_col2im", "nnspec_im2col"]),
+                                    # float32 x, float64 k: the forward mixed; gy is then float64 like k
+                                    (1, np.float64, ["nnspec_im2col", "nnspec_conv_backprop_input",
+                                                     "nnspec_conv_backprop_filter"])):
+        k = rng.standard_normal((3, 3, 4 // groups, 6)).astype(kdtype)
+        start = len(accel.indexing.cupy.launches)
+        y = accel.conv.conv2d(np, x, k, *geometry, groups=groups)
+        gy = np.ones_like(y)
+        dx = accel.conv.conv2d_backprop_input(np, gy, k, (6, 5), *geometry, groups=groups)
+        dk = accel.conv.conv2d_backprop_filter(np, x, gy.astype(np.float32), (3, 3), *geometry, groups=groups)
+        assert [name for name, *_ in accel.indexing.cupy.launches[start:]] == kernels
+        for got, want in ((y, ref_conv.conv2d(np, x, k, *geometry, groups=groups)),
+                          (dx, ref_conv.conv2d_backprop_input(np, gy, k, (6, 5), *geometry, groups=groups)),
+                          (dk, ref_conv.conv2d_backprop_filter(np, x, gy.astype(np.float32), (3, 3), *geometry,
+                                                              groups=groups))):
+            np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5)
 
 
 POOL = [  # (input shape, pool size, strides, pads)
@@ -238,25 +308,33 @@ def _recurrence_builds(rnn):
     return builds
 
 
-def test_kernels_compile_with_nvrtc(tmp_path):
-    """Every raw kernel source accel builds (conv and pooling in both index widths, the LSTM and GRU recurrences
-    over their build parameters, float32 and float64) compiles under NVRTC for the H100 with accel's options: the
-    emulation's g++ accepts constructs CUDA lacks (std::min on mixed types, newer C++)."""
+def test_kernels_compile_with_nvrtc_without_spills(tmp_path):
+    """Every raw kernel source accel builds (im2col/col2im, the implicit GEMMs' tile shapes and pooling in both
+    index widths, the LSTM and GRU recurrences over their build parameters, float32 and float64) compiles under
+    NVRTC and assembles for the H100 (sm_90) with accel's options, and no kernel spills registers to local memory
+    (a spilled accumulator or register-held weight turns the loop into memory traffic). The emulation's g++
+    accepts constructs CUDA lacks (std::min on mixed types, newer C++); this catches them without a GPU."""
     why = nvrtc.unavailable()
     if why:
         pytest.skip(why)
     package = _load_kernels(tmp_path)  # nothing is built: the sources are only put together
     try:
         idx, rnn = package.indexing, package.rnn
-        sources = [(idx.code(src, dtype, wide), ()) for src in (package.conv._SOURCE, package.pool._SOURCE)
-                   for dtype in idx.CTYPES for wide in (False, True)]
+        indexed = [package.conv._SOURCE, package.pool._SOURCE] + [package.conv_gemm.source(t)
+                                                                 for t in package.conv_gemm.TILES]
+        sources = [(idx.code(src, dtype, wide), ()) for src in indexed for dtype in idx.CTYPES
+                   for wide in (False, True)]
         sources += [(rnn.recurrence_code(*build), rnn.OPTIONS) for build in _recurrence_builds(rnn)]
     finally:
         _unload(package)
-    failures = []
+    failures, spills = [], []
     for code, options in sources:
         try:
-            nvrtc.compile_ptx(code, options)
+            kernels = nvrtc.resources(code, options)
         except nvrtc.CompileError as e:
             failures.append(str(e)[:2000])
+            continue
+        assert kernels, "ptxas reported no kernels: its -v output was not parsed"
+        spills += [f"{name}: {spilled} bytes" for name, (_, spilled) in kernels.items() if spilled]
     assert not failures, f"{len(failures)} of {len(sources)} builds fail:\n" + "\n".join(failures[:3])
+    assert not spills, "register spills: " + "; ".join(spills)

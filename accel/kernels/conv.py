@@ -1,4 +1,6 @@
-"""Convolution on the GPU: im2col and col2im as CUDA kernels, the matmuls on cuBLAS.
+"""Convolution on the GPU. Ungrouped float32/float64 convolutions run as implicit GEMMs (``conv_gemm``: no
+im2col matrix in memory); grouped ones (depthwise, separable) as im2col and col2im CUDA kernels with the
+matmuls on cuBLAS, described here.
 
 The three kernels (``conv2d``, ``conv2d_backprop_input``, ``conv2d_backprop_filter``) are the
 reference's (``nnspec.reference.kernels.conv``: the grouped matmuls via ``cupy.matmul``, i.e.
@@ -19,7 +21,7 @@ conformance suite with ``--impl=accel`` checks these kernels against the referen
 
 from nnspec.reference.kernels import conv as ref
 
-from . import indexing
+from . import conv_gemm, indexing
 
 _SOURCE = r"""
 extern "C" __global__ void nnspec_im2col(long long total, const T* __restrict__ x, T* __restrict__ col,
@@ -102,11 +104,24 @@ def col2im(xp, cols, hw, strides, dilation, padding):
     return out
 
 
+# Ungrouped convolutions of one float dtype as implicit GEMMs; False: im2col + cuBLAS for all (the algorithm
+# comparison in benchmarks/conv_algorithms.py sets it)
+IMPLICIT_GEMM = True
+
+
+def _implicit(a, b, groups):
+    return IMPLICIT_GEMM and groups == 1 and a.dtype == b.dtype and indexing.supported(a.dtype)
+
+
 def conv2d(xp, x, k, strides=(1, 1), dilation=(1, 1), padding=((0, 0), (0, 0)), groups=1):
+    if _implicit(x, k, groups):
+        return conv_gemm.conv2d(xp, x, k, strides, dilation, padding)
     return ref.forward(xp, x, k, strides, dilation, padding, groups, im2col=im2col, block_bytes=None)
 
 
 def conv2d_backprop_input(xp, gy, k, input_hw, strides=(1, 1), dilation=(1, 1), padding=((0, 0), (0, 0)), groups=1):
+    if _implicit(gy, k, groups):
+        return conv_gemm.backprop_input(xp, gy, k, input_hw, strides, dilation, padding)
     if not indexing.supported(xp.result_type(gy, k)):
         return ref.backprop_input(xp, gy, k, input_hw, strides, dilation, padding, groups)
     return col2im(xp, ref.column_grads(xp, gy, k, groups), input_hw, strides, dilation, padding)
@@ -114,6 +129,8 @@ def conv2d_backprop_input(xp, gy, k, input_hw, strides=(1, 1), dilation=(1, 1), 
 
 def conv2d_backprop_filter(xp, x, gy, kernel_hw, strides=(1, 1), dilation=(1, 1), padding=((0, 0), (0, 0)),
                            groups=1):
+    if _implicit(x, gy, groups):
+        return conv_gemm.backprop_filter(xp, x, gy, kernel_hw, strides, dilation, padding)
     return ref.backprop_filter(xp, x, gy, kernel_hw, strides, dilation, padding, groups, im2col=im2col,
                                block_bytes=None)
 

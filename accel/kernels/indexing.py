@@ -69,7 +69,8 @@ def code(source, dtype, index64):
 
 
 @functools.cache
-def _module(source, dtype, index64):
+def module(source, dtype, index64):
+    """The compiled build of ``source`` (cached)."""
     return cupy.RawModule(code=code(source, dtype, index64))
 
 
@@ -88,6 +89,6 @@ def launch(source, name, dtype, total, args, sizes):
     for ``dtype`` with the index width that ``sizes``, the element counts of its arrays, need."""
     if total == 0:
         return
-    fn = _module(source, str(dtype), needs_index64(total, *sizes)).get_function(name)
+    fn = module(source, str(dtype), needs_index64(total, *sizes)).get_function(name)
     blocks = min(-(-total // THREADS), MAX_BLOCKS)
     fn((blocks,), (THREADS,), (np.int64(total),) + tuple(args))
