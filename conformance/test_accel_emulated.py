@@ -17,10 +17,11 @@ import numpy as np
 import pytest
 from harness import cuda_emulation, nvrtc
 from nnspec.reference.kernels import conv as ref_conv
+from nnspec.reference.kernels import optim as ref_optim
 from nnspec.reference.kernels import pool as ref_pool
 from nnspec.reference.kernels import rnn as ref_rnn
 
-_MODULES = ("indexing", "conv", "conv_gemm", "pool", "rnn")
+_MODULES = ("indexing", "conv", "conv_gemm", "optimizers", "pool", "rnn")
 
 
 def _load_kernels(build):
@@ -291,6 +292,48 @@ def test_gru_recurrences(accel, batch, units, steps, dtype, act, ract):
     assert len(accel.indexing.cupy.launches) - start == 4
 
 
+OPTIMIZERS = [  # (kernel, slots, scalars)
+    ("sgd_update", 1, dict(lr=0.01, momentum=0.9, nesterov=False)),
+    ("sgd_update", 1, dict(lr=0.01, momentum=0.9, nesterov=True)),
+    ("rmsprop_update", 1, dict(lr=1e-3, rho=0.9, epsilon=1e-7)),
+    ("adagrad_update", 1, dict(lr=0.01, epsilon=1e-7)),
+    ("adadelta_update", 2, dict(lr=1.0, rho=0.95, epsilon=1e-7)),
+    ("adam_update", 2, dict(lr_t=3e-4, beta_1=0.9, beta_2=0.999, epsilon=1e-7)),
+    ("adam_amsgrad_update", 3, dict(lr_t=3e-4, beta_1=0.9, beta_2=0.999, epsilon=1e-7)),
+    ("adamax_update", 2, dict(lr_t=2e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-7)),
+    ("nadam_update", 2, dict(lr=2e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-7, momentum_cache_t=0.8,
+                             momentum_cache_t_1=0.81, m_schedule_new=0.7, m_schedule_next=0.6, beta_2_power=0.99)),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name,slots,scalars", OPTIMIZERS, ids=[f"{o[0]}-{i}" for i, o in enumerate(OPTIMIZERS)])
+def test_optimizer_raw_kernels(accel, dtype, name, slots, scalars):
+    """Every update rule's raw kernel equals the reference kernel bit for bit: 16-byte loads with a tail (4099
+    elements), one element per load where an array is not 16-byte aligned, scalars by value and as device
+    scalars (a CUDA graph's); slots updated in place, the parameter written anew."""
+    rng = np.random.default_rng(4)
+    ref = getattr(ref_optim, name)
+    fused = getattr(accel.optimizers, name)
+    for size, offset, on_device in ((4099, 0, False), (4099, 1, True), (7, 0, True), (1, 0, False)):
+        buffers = [rng.standard_normal(size + offset).astype(dtype) for _ in range(2 + slots)]
+        for b in buffers[2:]:
+            np.abs(b, out=b)  # accumulators of squares are never negative
+        p, g, *state = [b[offset:] for b in buffers]
+        want = ref(np, p, g, *state, **scalars)
+        given = {k: (np.asarray(v, dtype=np.float64) if on_device and not isinstance(v, bool) else v)
+                 for k, v in scalars.items()}
+        before = [s.copy() for s in state]
+        start = len(accel.indexing.cupy.launches)
+        got = fused(np, p, g, *state, **given)
+        assert [n for n, *_ in accel.indexing.cupy.launches[start:]] == [
+            f"nnspec_{name.replace('_update', '')}{'_nesterov' if scalars.get('nesterov') else ''}_update"]
+        assert got[0] is not p and all(a is b for a, b in zip(got[1:], state)), "slots in place, p anew"
+        for a, b, old in zip(got, want, [p] + before):
+            assert a.dtype == dtype and np.array_equal(a, b), (size, offset, on_device)
+            assert size == 1 or not np.array_equal(a, old)  # (amsgrad's one vhat may stay)
+
+
 # -- the same sources through NVRTC, as CuPy compiles them on the GPU machine ---------------------------------
 
 def _recurrence_builds(rnn):
@@ -310,7 +353,8 @@ def _recurrence_builds(rnn):
 
 def test_kernels_compile_with_nvrtc_without_spills(tmp_path):
     """Every raw kernel source accel builds (im2col/col2im, the implicit GEMMs' tile shapes and pooling in both
-    index widths, the LSTM and GRU recurrences over their build parameters, float32 and float64) compiles under
+    index widths, the LSTM and GRU recurrences over their build parameters, the optimizer updates with and
+    without 16-byte loads and device scalars, float32 and float64) compiles under
     NVRTC and assembles for the H100 (sm_90) with accel's options, and no kernel spills registers to local memory
     (a spilled accumulator or register-held weight turns the loop into memory traffic). The emulation's g++
     accepts constructs CUDA lacks (std::min on mixed types, newer C++); this catches them without a GPU."""
@@ -325,6 +369,10 @@ def test_kernels_compile_with_nvrtc_without_spills(tmp_path):
         sources = [(idx.code(src, dtype, wide), ()) for src in indexed for dtype in idx.CTYPES
                    for wide in (False, True)]
         sources += [(rnn.recurrence_code(*build), rnn.OPTIONS) for build in _recurrence_builds(rnn)]
+        opt = package.optimizers
+        sources += [(opt.raw_source(name, dtype, vec, (on_device,) * len(rule.scalars)), opt._OPTIONS)
+                    for name, rule in opt._RULES.items() for dtype in idx.CTYPES
+                    for vec in (1, 16 // np.dtype(dtype).itemsize) for on_device in (False, True)]
     finally:
         _unload(package)
     failures, spills = [], []

@@ -7,8 +7,8 @@ What it emulates: ``extern "C" __global__`` kernels over 1-D grids and blocks, `
 the others at a barrier (shared memory filled with 0xFF bytes before each block, so a read before a write
 shows up as NaN); otherwise the threads of a block run one after another. Kernels are built with
 -ffp-contract=off (as accel's ``--fmad=false``) and UndefinedBehaviorSanitizer, which aborts on a signed
-overflow in 32-bit index arithmetic. Arrays are NumPy arrays; scalar arguments must be NumPy scalars of the
-parameter's exact type, as CuPy passes a bare Python int as 64 bits.
+overflow in 32-bit index arithmetic. Arrays are NumPy arrays; scalar arguments (int, unsigned, long long, float,
+double) must be NumPy scalars of the parameter's exact type, as CuPy passes a bare Python int as 64 bits.
 
 It checks index arithmetic, bounds, summation order and barriers, not speed or the GPU memory model.
 """
@@ -32,7 +32,7 @@ _SHIM = r"""
 #include <functional>
 #include <thread>
 #include <vector>
-using std::min; using std::max;
+using std::min; using std::max; using std::sqrt; using std::fabs;
 struct nnspec_dim3 { unsigned x; };
 static thread_local nnspec_dim3 threadIdx;
 static nnspec_dim3 blockIdx, blockDim, gridDim;
@@ -69,26 +69,31 @@ static void nnspec_run(const std::function<void()>& body, bool barrier) {
 }
 """
 
+_TYPEDEF = re.compile(r"typedef (float|double|int|unsigned|long long) (\w+);")
 _KERNEL = re.compile(r'extern "C" __global__ void (\w+)\(([^)]*)\)\s*\{')
 _SCALARS = {"int": (ctypes.c_int, np.int32), "unsigned": (ctypes.c_uint, np.uint32),
-            "long long": (ctypes.c_longlong, np.int64)}
+            "long long": (ctypes.c_longlong, np.int64), "float": (ctypes.c_float, np.float32),
+            "double": (ctypes.c_double, np.float64)}
 _FLAGS = ["-std=c++20", "-O1", "-shared", "-fPIC", "-ffp-contract=off", "-fsanitize=undefined",
           "-fno-sanitize-recover=undefined", "-Wno-unknown-pragmas"]
 
 
-def _scalar_type(param):
-    return " ".join(w for w in param.split()[:-1] if w != "const")
+def _scalar_type(param, typedefs):
+    name = " ".join(w for w in param.split()[:-1] if w != "const")
+    return typedefs.get(name, name)
 
 
 def _translate(code):
-    """The C++ translation unit of a kernel source and {kernel name: its parameters}."""
+    """The C++ translation unit of a kernel source, {kernel name: its parameters} and the source's typedefs of
+    scalar types ({alias: type}: a parameter ``T lr`` after ``typedef float T;`` takes a float)."""
     code = code.replace("extern __shared__ unsigned char smem[];", "unsigned char* smem = nnspec_smem;")
     barrier = "true" if "__syncthreads" in code else "false"
     kernels = {m.group(1): [" ".join(p.split()) for p in m.group(2).split(",")] for m in _KERNEL.finditer(code)}
+    typedefs = {m.group(2): m.group(1) for m in _TYPEDEF.finditer(code)}
     code = _KERNEL.sub(lambda m: f"static void nnspec_body_{m.group(1)}({m.group(2)}) {{", code)
     wrappers = [f'extern "C" void {name}({", ".join(params)}) {{ nnspec_run([&] {{ nnspec_body_{name}('
                 f'{", ".join(p.split()[-1] for p in params)}); }}, {barrier}); }}' for name, params in kernels.items()]
-    return _SHIM + code + "\n" + "\n".join(wrappers) + "\n", kernels
+    return _SHIM + code + "\n" + "\n".join(wrappers) + "\n", kernels, typedefs
 
 
 def unavailable(build_dir):
@@ -113,7 +118,7 @@ def stand_in(build_dir):
 
     class RawModule:
         def __init__(self, code, options=()):
-            source, self._kernels = _translate(code)
+            source, self._kernels, self._typedefs = _translate(code)
             so = build_dir / f"{hashlib.sha1(source.encode()).hexdigest()[:16]}.so"
             if not so.exists():
                 cpp = so.with_suffix(".cpp")
@@ -125,7 +130,8 @@ def stand_in(build_dir):
         def get_function(self, name):
             params = self._kernels[name]
             fn = getattr(self._lib, name)
-            fn.argtypes = [ctypes.c_void_p if "*" in p else _SCALARS[_scalar_type(p)][0] for p in params]
+            fn.argtypes = [ctypes.c_void_p if "*" in p else _SCALARS[_scalar_type(p, self._typedefs)][0]
+                           for p in params]
 
             def launch(grid, block, args, shared_mem=0):
                 if len(args) != len(params):
@@ -137,10 +143,10 @@ def stand_in(build_dir):
                             raise TypeError(f"{name}: parameter {p!r} needs a C-contiguous array")
                         values.append(a.ctypes.data)
                     else:
-                        want = _SCALARS[_scalar_type(p)][1]
+                        want = _SCALARS[_scalar_type(p, self._typedefs)][1]
                         if type(a) is not want:
                             raise TypeError(f"{name}: parameter {p!r} got {type(a).__name__}, not {want.__name__}")
-                        values.append(int(a))
+                        values.append(a.item())
                 module.launches.append((name, tuple(grid), tuple(block)))
                 self._lib.nnspec_set_launch(int(grid[0]), int(block[0]), int(shared_mem))
                 fn(*values)
