@@ -21,7 +21,7 @@ from nnspec.reference.kernels import optim as ref_optim
 from nnspec.reference.kernels import pool as ref_pool
 from nnspec.reference.kernels import rnn as ref_rnn
 
-_MODULES = ("indexing", "conv", "conv_gemm", "optimizers", "pool", "rnn")
+_MODULES = ("indexing", "conv", "conv_gemm", "norm", "optimizers", "pool", "rnn")
 
 
 def _load_kernels(build):
@@ -334,6 +334,37 @@ def test_optimizer_raw_kernels(accel, dtype, name, slots, scalars):
             assert size == 1 or not np.array_equal(a, old)  # (amsgrad's one vhat may stay)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_batch_norm_per_channel_kernels(accel, dtype):
+    """Batch norm's per-channel kernels, from given double sums, equal bit for bit the reference kernel's formulas
+    (reference/kernels/norm.py) written here in NumPy: mean = s + S1/n and var = max(S2/n - (S1/n)^2, 0) in
+    double, scale = gamma / sqrt(var + eps); r = 1 / sqrt(var + eps), a = gamma r,
+    b = -(gamma r^3) (s2/n) + 2 gvar/n, d = -a (s1/n) + gmean/n, (r s2, s1) the gamma and beta gradients."""
+    rng = np.random.default_rng(5)
+    c, n, eps = 300, 4 * 26 * 26, 1e-3  # more channels than a block's threads
+    t = dtype
+    sums = rng.standard_normal(c) * 50 + 1j * rng.uniform(0, 900, c)
+    sums[3] = 3 * n + 8.9j * n  # S2/n - (S1/n)^2 < 0 (rounding in a real sum): clamped to 0
+    shift, gamma, gmean, gvar = (rng.standard_normal(c).astype(dtype) for _ in range(4))
+    mean, var, scale = (np.empty(c, dtype) for _ in range(3))
+    accel.norm._per_channel("nnspec_bn_statistics", np.dtype(dtype), c,
+                            (np.int64(n), sums, shift, gamma, t(eps), mean, var, scale))
+    d = sums.real / n
+    want_var = np.maximum(sums.imag / n - d * d, 0.0).astype(dtype)
+    assert var[3] == 0 and np.array_equal(var, want_var)
+    assert np.array_equal(mean, (shift.astype(np.float64) + d).astype(dtype))
+    assert np.array_equal(scale, gamma / np.sqrt(want_var + eps))
+    out = [np.empty(c, dtype) for _ in range(5)]
+    accel.norm._per_channel("nnspec_bn_grad_coefficients", np.dtype(dtype), c,
+                            (np.int64(n), sums, var, gamma, gmean, gvar, t(eps), *out))
+    s1, s2 = sums.real.astype(dtype), sums.imag.astype(dtype)
+    r = 1 / np.sqrt(var + eps)
+    a = gamma * r
+    want = [a, -(gamma * r * r * r) * (s2 / n) + 2 * gvar / n, -a * (s1 / n) + gmean / n, r * s2, s1]
+    for got, expected in zip(out, want):
+        assert got.dtype == dtype and np.array_equal(got, expected)
+
+
 # -- the same sources through NVRTC, as CuPy compiles them on the GPU machine ---------------------------------
 
 def _recurrence_builds(rnn):
@@ -354,7 +385,7 @@ def _recurrence_builds(rnn):
 def test_kernels_compile_with_nvrtc_without_spills(tmp_path):
     """Every raw kernel source accel builds (im2col/col2im, the implicit GEMMs' tile shapes and pooling in both
     index widths, the LSTM and GRU recurrences over their build parameters, the optimizer updates with and
-    without 16-byte loads and device scalars, float32 and float64) compiles under
+    without 16-byte loads and device scalars, batch norm's per-channel kernels, float32 and float64) compiles under
     NVRTC and assembles for the H100 (sm_90) with accel's options, and no kernel spills registers to local memory
     (a spilled accumulator or register-held weight turns the loop into memory traffic). The emulation's g++
     accepts constructs CUDA lacks (std::min on mixed types, newer C++); this catches them without a GPU."""
@@ -369,6 +400,8 @@ def test_kernels_compile_with_nvrtc_without_spills(tmp_path):
         sources = [(idx.code(src, dtype, wide), ()) for src in indexed for dtype in idx.CTYPES
                    for wide in (False, True)]
         sources += [(rnn.recurrence_code(*build), rnn.OPTIONS) for build in _recurrence_builds(rnn)]
+        sources += [(idx.code(package.norm._CHANNEL_SOURCE, dtype, False), package.norm._OPTIONS)
+                    for dtype in idx.CTYPES]
         opt = package.optimizers
         sources += [(opt.raw_source(name, dtype, vec, (on_device,) * len(rule.scalars)), opt._OPTIONS)
                     for name, rule in opt._RULES.items() for dtype in idx.CTYPES

@@ -69,9 +69,9 @@ def code(source, dtype, index64):
 
 
 @functools.cache
-def module(source, dtype, index64):
-    """The compiled build of ``source`` (cached)."""
-    return cupy.RawModule(code=code(source, dtype, index64))
+def module(source, dtype, index64, options=()):
+    """The compiled build of ``source`` (cached), with NVRTC ``options``."""
+    return cupy.RawModule(code=code(source, dtype, index64), options=options)
 
 
 def ints(*values):
