@@ -56,7 +56,7 @@ def _unload(package):
 
 @pytest.fixture(scope="module")
 def accel(tmp_path_factory):
-    """accel's indexing, conv, pool and rnn kernel modules on the stand-in cupy (their kernels built with g++)."""
+    """accel's kernel modules ``_MODULES`` on the stand-in cupy (their raw kernels built with g++)."""
     build = tmp_path_factory.mktemp("cuda_emulation")
     why = cuda_emulation.unavailable(build)
     if why:
@@ -403,8 +403,8 @@ def test_kernels_compile_with_nvrtc_without_spills(tmp_path):
         sources += [(idx.code(package.norm._CHANNEL_SOURCE, dtype, False), package.norm._OPTIONS)
                     for dtype in idx.CTYPES]
         opt = package.optimizers
-        sources += [(opt.raw_source(name, dtype, vec, (on_device,) * len(rule.scalars)), opt._OPTIONS)
-                    for name, rule in opt._RULES.items() for dtype in idx.CTYPES
+        sources += [(idx.code(opt.raw_source(name, vec, (on_device,) * len(rule.scalars)), dtype, False),
+                     opt._OPTIONS) for name, rule in opt._RULES.items() for dtype in idx.CTYPES
                     for vec in (1, 16 // np.dtype(dtype).itemsize) for on_device in (False, True)]
     finally:
         _unload(package)

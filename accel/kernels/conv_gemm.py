@@ -280,10 +280,14 @@ extern "C" __global__ void nnspec_conv_backprop_filter(const T* __restrict__ x, 
 """
 
 
+def _tile_cols(cols):
+    """BN: 64-wide column tiles for more than 32 columns, else 32."""
+    return 64 if cols > 32 else 32
+
+
 def _tiles(rows, cols):
-    """(BM, BN): 64-wide column tiles for more than 32 columns, else 32; 128-row tiles where that still gives
-    every multiprocessor a block, else 64."""
-    bn = 64 if cols > 32 else 32
+    """(BM, BN): ``_tile_cols``; 128-row tiles where that still gives every multiprocessor a block, else 64."""
+    bn = _tile_cols(cols)
     bm = 128 if -(-rows // 128) * -(-cols // bn) >= multiprocessors() else 64
     return bm, bn
 
@@ -317,16 +321,12 @@ def _geometry(n, hw, c, ohw, khw, strides, dilation, padding, o):
     return indexing.ints(n, *hw, c, *ohw, *khw, *strides, *dilation, pt, pl, o)
 
 
-def _out_hw(hw, khw, strides, dilation, padding):
-    return tuple(ref.out_length(hw[d] + sum(padding[d]), khw[d], strides[d], dilation[d]) for d in range(2))
-
-
 def conv2d(xp, x, k, strides, dilation, padding):
     """y (N, OH, OW, O) = the correlation of the zero-padded x (N, H, W, C) with k (kh, kw, C, O)."""
     x, k = xp.ascontiguousarray(x), xp.ascontiguousarray(k)
     n, h, w, c = x.shape
     kh, kw, _, o = k.shape
-    ohw = _out_hw((h, w), (kh, kw), strides, dilation, padding)
+    ohw = ref._out_hw((h, w), (kh, kw), strides, dilation, padding)
     y = xp.empty((n, *ohw, o), dtype=x.dtype)
     rows = n * ohw[0] * ohw[1]
     if y.size == 0:
@@ -379,9 +379,8 @@ def backprop_filter(xp, x, gy, kernel_hw, strides, dilation, padding, splits=Non
     rows, pixels = kh * kw * c, n * oh * ow
     if rows * o == 0 or pixels == 0:
         return xp.zeros((kh, kw, c, o), dtype=x.dtype)
-    bn = 64 if o > 32 else 32
-    tiles = (128 if rows > 64 else 64, bn)
-    row_tiles, col_tiles = -(-rows // tiles[0]), -(-o // bn)
+    tiles = (128 if rows > 64 else 64, _tile_cols(o))
+    row_tiles, col_tiles = -(-rows // tiles[0]), -(-o // tiles[1])
     splits = splits or filter_splits(pixels, row_tiles * col_tiles)
     chunk = -(-pixels // splits)
     chunk = -(-chunk // BK) * BK

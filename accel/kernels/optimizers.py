@@ -86,9 +86,11 @@ def _element(rule, at):
     return f"{{ const T p = {at('p')}, g = {at('g')}; {slots}T p_out; {rule.body} {at('p_out')} = p_out; {stores}}}"
 
 
-def raw_source(name, dtype, vec, on_device):
-    """The raw kernel of rule ``name`` for ``dtype`` (a name), ``vec`` elements per load (1, or 16 bytes' worth)
-    and each scalar passed by value or, where ``on_device`` says so, as a pointer to a device scalar."""
+@functools.cache
+def raw_source(name, vec, on_device):
+    """The raw kernel of rule ``name`` (for ``indexing.code``/``indexing.module``, which add the type T) with
+    ``vec`` elements per load (1, or 16 bytes' worth) and each scalar passed by value or, where ``on_device``
+    says so, as a pointer to a device scalar."""
     rule = _RULES[name]
     arrays = ("p", "g", "p_out") + rule.slots
     params = [f"{'const ' if a in ('p', 'g') else ''}T* __restrict__ {a}_at" for a in arrays]
@@ -96,8 +98,7 @@ def raw_source(name, dtype, vec, on_device):
     reads = "".join(f"const T {s} = *{s}_at; " for s, dev in zip(rule.scalars, on_device) if dev)
     loads = "".join(f"{a}_pack = ((const Pack*){a}_at)[q]; " for a in arrays if a != "p_out")
     stores = "".join(f"((Pack*){a}_at)[q] = {a}_pack; " for a in arrays if a not in ("p", "g"))
-    return f"""typedef {indexing.CTYPES[dtype]} T;
-{_PREAMBLE}
+    return f"""{_PREAMBLE}
 struct alignas({vec} * sizeof(T)) Pack {{ T v[{vec}]; }};
 extern "C" __global__ void nnspec_{name}_update(long long n, {", ".join(params)}) {{
     {reads}
@@ -132,23 +133,18 @@ def _run(name, p, g, scalars, slots):
     t = p.dtype.type
     p_out = cupy.empty_like(p)
     values = [s.astype(p.dtype) if isinstance(s, cupy.ndarray) else t(s) for s in scalars]
-    if not _fast((p, g, p_out, *slots)):
+    arrays = (p, g, p_out, *slots)
+    if not _fast(arrays):
         _elementwise(name)(p, g, *values, p_out, *slots)
         return (p_out, *slots)
-    arrays = (p, g, p_out, *slots)
     vec = 16 // p.itemsize if all(_address(a) % 16 == 0 for a in arrays) else 1
     on_device = tuple(isinstance(s, cupy.ndarray) for s in scalars)
-    fn = _module(name, p.dtype.name, vec, on_device).get_function(f"nnspec_{name}_update")
-    items = -(-p.size // vec)
-    if items:
-        blocks = min(-(-items // indexing.THREADS), indexing.MAX_BLOCKS)
+    source = raw_source(name, vec, on_device)
+    fn = indexing.module(source, p.dtype.name, False, _OPTIONS).get_function(f"nnspec_{name}_update")
+    if p.size:
+        blocks = min(-(-p.size // (vec * indexing.THREADS)), indexing.MAX_BLOCKS)
         fn((blocks,), (indexing.THREADS,), (np.int64(p.size), *arrays, *values))
     return (p_out, *slots)
-
-
-@functools.cache
-def _module(name, dtype, vec, on_device):
-    return cupy.RawModule(code=raw_source(name, dtype, vec, on_device), options=_OPTIONS)
 
 
 def sgd_update(xp, p, g, m, lr, momentum, nesterov):
